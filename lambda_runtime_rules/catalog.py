@@ -1,0 +1,254 @@
+"""The runtime catalog: load, validate, overlay, and query the bundled facts in ``rules_data/``.
+
+The catalog is data, validated by its JSON Schema on every load (with a format checker, since jsonschema
+ignores ``format: date`` otherwise), and parsed into frozen records so nothing past this module handles raw
+dicts. It is loaded once per process (``default_catalog``), however many rules or checks ask for it.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from packaging.version import Version
+
+DATA_PACKAGE = "lambda_runtime_rules.rules_data"
+CATALOG_FILE = "catalog.json"
+SCHEMA_FILE = "catalog.schema.json"
+
+OS_LABELS = {
+    "amazon-linux": "Amazon Linux",
+    "amazon-linux-2": "Amazon Linux 2",
+    "amazon-linux-2023": "Amazon Linux 2023",
+}
+_OS_RANK = {"amazon-linux": 1, "amazon-linux-2": 2, "amazon-linux-2023": 3}
+
+
+class CatalogError(Exception):
+    """A catalog or overlay that cannot be used; ``str()`` is one line naming the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """One runtime identifier and its facts. Dates are Pacific calendar days; None means not announced."""
+
+    identifier: str
+    name: str
+    family: str
+    version: str
+    os: str | None
+    architectures: tuple[str, ...]
+    package_types: tuple[str, ...]
+    deprecated: dt.date | None
+    block_create: dt.date | None
+    block_update: dt.date | None
+    successor: str | None
+    preview: bool
+    managed: bool
+    sources: tuple[str, ...]
+    notes: str = ""
+
+    @property
+    def order_key(self) -> tuple[Version, int, str]:
+        """Newer sorts later: version first (3.9 < 3.10), then the OS generation (java8 < java8.al2)."""
+        return (Version(self.version), _OS_RANK.get(self.os or "", 0), self.identifier)
+
+    @property
+    def os_label(self) -> str:
+        return OS_LABELS.get(self.os or "", "")
+
+    @property
+    def zip_capable(self) -> bool:
+        """Container-only runtimes (dotnet7...) are no upgrade target for a function deployed as a zip."""
+        return "Zip" in self.package_types
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All runtimes by identifier, with the date the facts were reviewed."""
+
+    reviewed: dt.date
+    timezone: str
+    runtimes: Mapping[str, Runtime]
+    origin: str = "bundled catalog"
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def get(self, identifier: str) -> Runtime | None:
+        return self.runtimes.get(identifier)
+
+    def family(self, family: str) -> list[Runtime]:
+        """The managed runtimes of one family, oldest first."""
+        members = [r for r in self.runtimes.values() if r.family == family and r.managed]
+        return sorted(members, key=lambda r: r.order_key)
+
+    def __iter__(self) -> Iterator[Runtime]:
+        return iter(self.runtimes.values())
+
+    def __len__(self) -> int:
+        return len(self.runtimes)
+
+
+def _data_text(name: str) -> str:
+    """Read a bundled data file: from the installed package, or from ``rules_data/`` in a source checkout."""
+    try:
+        return resources.files(DATA_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return (Path(__file__).resolve().parent.parent / "rules_data" / name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    """The catalog's JSON Schema, as bundled."""
+    return json.loads(_data_text(SCHEMA_FILE))
+
+
+def _overlay_schema() -> dict[str, Any]:
+    """Overlays may give only the fields they change for a known identifier: relax the required lists."""
+    relaxed = copy.deepcopy(schema())
+    relaxed["required"] = ["runtimes"]
+    relaxed["$defs"]["runtime"]["required"] = ["identifier"]
+    return relaxed
+
+
+def _validate(document: object, against: dict[str, Any], origin: str) -> None:
+    import jsonschema  # deferred: keeps `import lambda_runtime_rules` cheap
+
+    validator_cls = jsonschema.validators.validator_for(against)
+    validator = validator_cls(against, format_checker=validator_cls.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    error = errors[0]
+    raise CatalogError(f"{origin}: {_where(document, list(error.absolute_path))}: {error.message}")
+
+
+def _where(document: object, path: list[Any]) -> str:
+    """Name the entry by identifier rather than by array index: 'runtime python3.9, field deprecated'."""
+    if len(path) >= 2 and path[0] == "runtimes" and isinstance(document, dict):
+        entries = document.get("runtimes")
+        index = path[1]
+        name = f"#{index}"
+        if isinstance(entries, list) and isinstance(index, int) and index < len(entries):
+            entry = entries[index]
+            if isinstance(entry, dict) and isinstance(entry.get("identifier"), str):
+                name = entry["identifier"]
+        rest = ".".join(str(p) for p in path[2:])
+        return f"runtime {name}" + (f", field {rest}" if rest else "")
+    return "field " + ".".join(str(p) for p in path) if path else "top level"
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _record(entry: Mapping[str, Any]) -> Runtime:
+    return Runtime(
+        identifier=entry["identifier"],
+        name=entry["name"],
+        family=entry["family"],
+        version=entry["version"],
+        os=entry["os"],
+        architectures=tuple(entry["architectures"]),
+        package_types=tuple(entry["package_types"]),
+        deprecated=_date(entry["deprecated"]),
+        block_create=_date(entry["block_create"]),
+        block_update=_date(entry["block_update"]),
+        successor=entry["successor"],
+        preview=bool(entry.get("preview", False)),
+        managed=bool(entry.get("managed", True)),
+        sources=tuple(entry["sources"]),
+        notes=entry.get("notes", ""),
+    )
+
+
+def _merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    merged = copy.deepcopy(base)
+    by_id = {e["identifier"]: e for e in merged["runtimes"]}
+    for entry in overlay.get("runtimes", []):
+        target = by_id.get(entry["identifier"])
+        if target is None:
+            merged["runtimes"].append(dict(entry))
+            by_id[entry["identifier"]] = merged["runtimes"][-1]
+        else:
+            target.update(entry)
+    if "reviewed" in overlay:
+        merged["reviewed"] = overlay["reviewed"]
+    merged.setdefault("sources", {}).update(overlay.get("sources", {}))
+    return merged
+
+
+def _read_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CatalogError(f"{path}: not valid JSON: {exc}") from None
+
+
+def _check_references(document: Mapping[str, Any], origin: str) -> None:
+    """Semantics the schema cannot say: unique identifiers and successors that exist."""
+    seen: set[str] = set()
+    for entry in document["runtimes"]:
+        if entry["identifier"] in seen:
+            raise CatalogError(f"{origin}: runtime {entry['identifier']}: duplicate identifier")
+        seen.add(entry["identifier"])
+    for entry in document["runtimes"]:
+        successor = entry.get("successor")
+        if successor is not None and successor not in seen:
+            raise CatalogError(
+                f"{origin}: runtime {entry['identifier']}, field successor: {successor!r} is not in the catalog"
+            )
+
+
+def build(document: object, origin: str, overlay: object = None, overlay_origin: str = "") -> Catalog:
+    """Validate a catalog document (and an optional overlay) and turn it into records."""
+    _validate(document, schema(), origin)
+    assert isinstance(document, dict)
+    if overlay is not None:
+        _validate(overlay, _overlay_schema(), overlay_origin)
+        assert isinstance(overlay, dict)
+        document = _merge(document, overlay)
+        origin = f"{origin} + {overlay_origin}"
+        _validate(document, schema(), origin)
+    _check_references(document, origin)
+    runtimes = {e["identifier"]: _record(e) for e in document["runtimes"]}
+    return Catalog(
+        reviewed=dt.date.fromisoformat(document["reviewed"]),
+        timezone=document["timezone"],
+        runtimes=runtimes,
+        origin=origin,
+        sources=dict(document.get("sources", {})),
+    )
+
+
+def bundled_document() -> dict[str, Any]:
+    """The bundled catalog as raw JSON (for ``catalog validate`` and the refresh tool)."""
+    return json.loads(_data_text(CATALOG_FILE))
+
+
+@lru_cache(maxsize=8)
+def load(overlay_path: str | None = None) -> Catalog:
+    """The bundled catalog, optionally with an overlay file; cached, so each process loads it once."""
+    base = bundled_document()
+    if overlay_path is None:
+        return build(base, "bundled catalog")
+    path = Path(overlay_path)
+    return build(base, "bundled catalog", _read_json(path), str(path))
+
+
+def load_file(path: str | Path) -> Catalog:
+    """A complete catalog from a file (``catalog validate PATH``): full schema, no overlay semantics."""
+    path = Path(path)
+    return build(_read_json(path), str(path))
+
+
+def default_catalog() -> Catalog:
+    """The catalog every adapter uses unless a setting names an overlay."""
+    return load(None)

@@ -1,0 +1,122 @@
+"""The ``lambda-runtime-rules`` command: argument parsing and dispatch, nothing else.
+
+Contract (as for pre-commit hooks): ``main(argv) -> int``; exit 0 when nothing reaches ``--fail-on``, 1 when
+something does, 2 for usage errors and unreadable input. Sub-commands are imported lazily so a pre-commit
+run pays only for what it uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits with 2 on usage errors already; keep its one-line message, drop the usage dump."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _settings_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("settings (override the config file and environment)")
+    group.add_argument("--as-of", metavar="DATE", help="evaluate as of this date (YYYY-MM-DD, Pacific)")
+    group.add_argument("--warn-days", metavar="N", help="warn this many days before a deprecation (default 120)")
+    group.add_argument(
+        "--high-compliance",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="forbid Manual runtime update mode (EL3001)",
+    )
+    group.add_argument(
+        "--allow-function-update",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="under high compliance, allow FunctionUpdate mode (default yes)",
+    )
+    group.add_argument("--config", metavar="FILE", help="config file (default: .lambda-runtime-rules.yaml upward)")
+    group.add_argument("--catalog", metavar="FILE", help="overlay catalog: adds runtimes or overrides fields")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="lambda-runtime-rules",
+        description="Lambda runtime policy checks for CloudFormation, SAM, CDK, Terraform and Serverless.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    check = sub.add_parser("check", help="check templates and report findings")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    check.add_argument("--fail-on", choices=("error", "warning", "never"), default="error")
+    check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    check.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="parallel worker processes")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    _settings_options(check)
+
+    fix = sub.add_parser("fix", help="rewrite deprecated literal runtimes to a supported one")
+    fix.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    fix.add_argument("--target", choices=("minimal", "latest"), default="minimal")
+    fix.add_argument("--dry-run", action="store_true", help="print a unified diff, write nothing")
+    _settings_options(fix)
+
+    report = sub.add_parser("report", help="inventory of every function and layer with its runtime status")
+    report.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    report.add_argument("--format", choices=("markdown", "csv", "json"), default="markdown")
+    _settings_options(report)
+
+    explain = sub.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("rule", metavar="ID", help="EL1001 or CKV_LRR_1001")
+
+    sub.add_parser("rules", help="list every rule with its IDs and severity")
+    sub.add_parser("checkov-dir", help="print the folder to pass to checkov --external-checks-dir")
+
+    catalog = sub.add_parser("catalog", help="list, show, validate or refresh the runtime catalog")
+    catalog_sub = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", parser_class=_Parser)
+    catalog_sub.required = True
+    listing = catalog_sub.add_parser("list", help="every runtime with its facts and status")
+    listing.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    _settings_options(listing)
+    show = catalog_sub.add_parser("show", help="one runtime's facts")
+    show.add_argument("identifier")
+    _settings_options(show)
+    validate = catalog_sub.add_parser("validate", help="validate a catalog file (default: the bundled one)")
+    validate.add_argument("path", nargs="?")
+    refresh = catalog_sub.add_parser("refresh", help="propose catalog updates from a saved AWS runtimes page")
+    refresh.add_argument("--from", dest="source", required=True, metavar="FILE")
+    refresh.add_argument("--write", metavar="CATALOG", help="apply the proposal to this catalog file")
+    return parser
+
+
+_COMMANDS = {
+    "check": "check",
+    "fix": "fix",
+    "report": "report",
+    "explain": "explain",
+    "rules": "explain",
+    "checkov-dir": "checkov_dir",
+    "catalog": "catalog",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module = importlib.import_module(f"{__package__}.commands.{_COMMANDS[args.command]}")
+    try:
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per CLI sub-command; ``cli.py`` parses arguments and imports only the one it runs."""

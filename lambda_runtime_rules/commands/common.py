@@ -1,0 +1,47 @@
+"""What several sub-commands share: settings from flags, the catalog, and one-line error output."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..catalog import Catalog, CatalogError, load
+from ..settings import Settings, SettingsError
+from ..settings import load as load_settings
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad settings or a broken catalog: printed as one line, exit 2."""
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    overrides = {
+        "as_of": getattr(args, "as_of", None),
+        "warn_days": getattr(args, "warn_days", None),
+        "high_compliance": getattr(args, "high_compliance", None),
+        "allow_function_update": getattr(args, "allow_function_update", None),
+        "catalog": getattr(args, "catalog", None),
+    }
+    try:
+        return load_settings(overrides, override_source="option --{flag}", config=getattr(args, "config", None))
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def catalog_for(settings: Settings) -> Catalog:
+    try:
+        return load(settings.catalog)
+    except CatalogError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def context(args: argparse.Namespace) -> tuple[Settings, Catalog]:
+    settings = settings_from_args(args)
+    return settings, catalog_for(settings)
+
+
+def fail(message: str) -> int:
+    print(f"lambda-runtime-rules: {message}", file=sys.stderr)
+    return EXIT_USAGE

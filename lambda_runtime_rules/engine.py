@@ -1,0 +1,317 @@
+"""The pure policy engine: subjects + settings + catalog -> findings.
+
+No I/O, no clock, no host imports: adapters hand in values they found, this module decides. Dates are
+Pacific calendar days (each phase starts at midnight America/Los_Angeles), so comparing ``as_of`` with a
+catalog date is a plain date comparison.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from enum import Enum
+from typing import Iterable
+
+from .catalog import Catalog, Runtime
+from .model import Finding, FunctionSubject, LayerSubject, Subject, Value
+from .settings import Settings
+
+ARCHITECTURES = ("x86_64", "arm64")
+MODE_AUTO, MODE_FUNCTION_UPDATE, MODE_MANUAL = "Auto", "FunctionUpdate", "Manual"
+RUNTIME_VERSION_ARN = re.compile(r"arn:aws[a-z0-9-]*:lambda:[a-z0-9-]+::runtime:[0-9a-f]{64}")
+
+
+class Phase(str, Enum):
+    """Where a runtime stands on a given day; later members are more advanced."""
+
+    SUPPORTED = "supported"
+    DEPRECATED = "deprecated"
+    CREATE_BLOCKED = "create-blocked"
+    UPDATE_BLOCKED = "update-blocked"
+
+
+def _reached(day: dt.date | None, as_of: dt.date) -> bool:
+    return day is not None and day <= as_of
+
+
+def phase(runtime: Runtime, as_of: dt.date) -> Phase:
+    """The most advanced phase whose date has arrived (old runtimes were create-blocked before deprecation)."""
+    if _reached(runtime.block_update, as_of):
+        return Phase.UPDATE_BLOCKED
+    if _reached(runtime.block_create, as_of):
+        return Phase.CREATE_BLOCKED
+    if _reached(runtime.deprecated, as_of):
+        return Phase.DEPRECATED
+    return Phase.SUPPORTED
+
+
+def next_phase(runtime: Runtime, as_of: dt.date) -> tuple[Phase, dt.date] | None:
+    """The next phase still ahead of ``as_of`` and its date, for the inventory report."""
+    upcoming = [
+        (day, ph)
+        for ph, day in (
+            (Phase.DEPRECATED, runtime.deprecated),
+            (Phase.CREATE_BLOCKED, runtime.block_create),
+            (Phase.UPDATE_BLOCKED, runtime.block_update),
+        )
+        if day is not None and day > as_of
+    ]
+    if not upcoming:
+        return None
+    day, ph = min(upcoming)
+    return ph, day
+
+
+def _safe(candidate: Runtime, as_of: dt.date, warn_days: int) -> bool:
+    horizon = as_of + dt.timedelta(days=warn_days)
+    return (
+        candidate.managed
+        and not candidate.preview
+        and candidate.zip_capable
+        and phase(candidate, as_of) is Phase.SUPPORTED
+        and (candidate.deprecated is None or candidate.deprecated > horizon)
+    )
+
+
+def minimal_upgrade(runtime: Runtime, catalog: Catalog, as_of: dt.date, warn_days: int) -> Runtime | None:
+    """The oldest runtime of the same family, newer than this one, not deprecated within the window."""
+    for candidate in catalog.family(runtime.family):
+        if candidate.order_key > runtime.order_key and _safe(candidate, as_of, warn_days):
+            return candidate
+    return None
+
+
+def latest_upgrade(runtime: Runtime, catalog: Catalog, as_of: dt.date) -> Runtime | None:
+    """The newest generally available runtime of the same family, if it is newer than this one."""
+    for candidate in reversed(catalog.family(runtime.family)):
+        if candidate.order_key > runtime.order_key and _safe(candidate, as_of, 0):
+            return candidate
+    return None
+
+
+def upgrade_advice(runtime: Runtime, catalog: Catalog, settings: Settings) -> str:
+    """'upgrade to python3.11 (minimal safe upgrade) or python3.14 (successor)', never 'None'."""
+    minimal = minimal_upgrade(runtime, catalog, settings.as_of, settings.warn_days)
+    successor = catalog.get(runtime.successor) if runtime.successor else None
+    if minimal is None:
+        if successor is not None and successor.family != runtime.family:
+            return f"move to {successor.identifier} (successor; a different family, so code changes are needed)"
+        if successor is not None:
+            return f"upgrade to {successor.identifier} (successor)"
+        return "no supported successor is in the catalog"
+    if successor is None or successor.identifier == minimal.identifier:
+        return f"upgrade to {minimal.identifier}"
+    return f"upgrade to {minimal.identifier} (minimal safe upgrade) or {successor.identifier} (successor)"
+
+
+def _days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
+
+
+def _describe_phase(runtime: Runtime, as_of: dt.date) -> tuple[str | None, str]:
+    """The lifecycle rule code for a function on this runtime, and a sentence about its dates."""
+    rid = runtime.identifier
+    current = phase(runtime, as_of)
+    if current is Phase.UPDATE_BLOCKED:
+        return "EL1001", f"Runtime {rid} is update-blocked since {runtime.block_update}: functions on it can no longer be updated"
+    if current is Phase.CREATE_BLOCKED:
+        then = (
+            f"updates are blocked from {runtime.block_update}"
+            if runtime.block_update
+            else "no update-block date is announced"
+        )
+        return "EL1002", f"Runtime {rid} is create-blocked since {runtime.block_create}: new functions cannot be created on it; {then}"
+    if current is Phase.DEPRECATED:
+        then = (
+            f"creating functions is blocked from {runtime.block_create}"
+            if runtime.block_create
+            else "no block date is announced"
+        )
+        return "WL1003", f"Runtime {rid} is deprecated since {runtime.deprecated} (no more security patches); {then}"
+    return None, ""
+
+
+def _suffix(value: Value) -> str:
+    return f" ({value.via})" if value.via else ""
+
+
+class _Collector:
+    """Builds findings for one subject and applies exceptions, so every rule is suppressed the same way."""
+
+    def __init__(self, subject: Subject, settings: Settings) -> None:
+        self.subject = subject
+        self.settings = settings
+        self.findings: list[Finding] = []
+
+    def add(self, rule: str, value: Value | None, message: str, runtime: str = "") -> None:
+        line = value.line if value is not None and value.line else self.subject.line
+        column = value.column if value is not None and value.line else 0
+        file = self.subject.file
+        expired = None
+        for exemption in self.settings.exceptions:
+            if exemption.matches(self.subject.resource, rule, file):
+                if exemption.active(self.settings.as_of):
+                    return
+                expired = exemption
+        if expired is not None:
+            message += f" (the exception for {self.subject.resource} expired on {expired.expires})"
+        finding = Finding(rule, self.subject.resource, line, column, message, file, runtime)
+        if finding not in self.findings:
+            self.findings.append(finding)
+
+
+def _strings(values: Iterable[Value]) -> list[Value]:
+    return [v for v in values if isinstance(v.value, str)]
+
+
+def _unknown(collector: _Collector, value: Value, catalog: Catalog) -> None:
+    name = str(value.value)
+    hint = difflib.get_close_matches(name, list(catalog.runtimes), n=1)
+    maybe = f"; did you mean {hint[0]}?" if hint else ""
+    collector.add(
+        "WL1005",
+        value,
+        f"Runtime {name!r} is not in the catalog (reviewed {catalog.reviewed}): a typo, or newer than the "
+        f"catalog{maybe}{_suffix(value)}",
+        name,
+    )
+
+
+def _function(subject: FunctionSubject, settings: Settings, catalog: Catalog) -> list[Finding]:
+    out = _Collector(subject, settings)
+    as_of = settings.as_of
+    known: list[tuple[Value, Runtime]] = []
+    for value in _strings(subject.runtimes):
+        runtime = catalog.get(value.value)  # type: ignore[arg-type]
+        if runtime is None:
+            _unknown(out, value, catalog)
+            continue
+        if not runtime.managed:
+            continue
+        known.append((value, runtime))
+        if runtime.preview:
+            continue
+        code, text = _describe_phase(runtime, as_of)
+        if code is None and runtime.deprecated is not None:
+            left = (runtime.deprecated - as_of).days
+            if 0 < left <= settings.warn_days:
+                code = "WL1004"
+                text = f"Runtime {runtime.identifier} will be deprecated on {runtime.deprecated}, in {_days(left)}"
+        if code is not None:
+            advice = upgrade_advice(runtime, catalog, settings)
+            out.add(code, value, f"{text}; {advice}{_suffix(value)}", runtime.identifier)
+
+    for arch in _strings(subject.architectures):
+        if arch.value not in ARCHITECTURES:
+            continue
+        for value, runtime in known:
+            if arch.value not in runtime.architectures:
+                out.add(
+                    "EL2001",
+                    arch,
+                    f"Runtime {runtime.identifier} ({runtime.os_label or 'unknown OS'}) cannot run on "
+                    f"{arch.value}; it supports {', '.join(runtime.architectures) or 'no architecture'}"
+                    f"{_suffix(value) or _suffix(arch)}",
+                    runtime.identifier,
+                )
+
+    _update_mode(subject, settings, out)
+    return out.findings
+
+
+def _update_mode(subject: FunctionSubject, settings: Settings, out: _Collector) -> None:
+    arns = _strings(subject.runtime_version_arns)
+    has_arn = bool(subject.runtime_version_arns)
+    for mode in _strings(subject.update_modes):
+        forbidden = mode.value == MODE_MANUAL or (
+            mode.value == MODE_FUNCTION_UPDATE and not settings.allow_function_update
+        )
+        if settings.high_compliance and forbidden:
+            why = "" if mode.value == MODE_MANUAL else " and allow_function_update is false"
+            out.add(
+                "EL3001",
+                mode,
+                f"UpdateRuntimeOn is {mode.value}, which high compliance forbids{why}: use Auto so the runtime "
+                f"keeps receiving security patches, or record an approved exception{_suffix(mode)}",
+            )
+        elif mode.value == MODE_MANUAL:
+            out.add(
+                "WL3002",
+                mode,
+                "UpdateRuntimeOn is Manual: the function stops receiving runtime security patches; use Manual "
+                f"only as a temporary rollback and return to Auto{_suffix(mode)}",
+            )
+        if mode.value == MODE_MANUAL and not has_arn:
+            out.add(
+                "EL3003",
+                mode,
+                f"UpdateRuntimeOn is Manual without a RuntimeVersionArn: the deployment fails{_suffix(mode)}",
+            )
+        elif mode.value in (MODE_AUTO, MODE_FUNCTION_UPDATE):
+            for arn in arns:
+                out.add(
+                    "EL3003",
+                    arn,
+                    f"RuntimeVersionArn is set but UpdateRuntimeOn is {mode.value}: the ARN pins nothing; "
+                    f"remove it or use Manual{_suffix(arn)}",
+                )
+    for arn in arns:
+        if not RUNTIME_VERSION_ARN.fullmatch(arn.value):  # type: ignore[arg-type]
+            out.add(
+                "EL3003",
+                arn,
+                f"RuntimeVersionArn {arn.value!r} is not of the form "
+                f"arn:<partition>:lambda:<region>::runtime:<64 hex digits>{_suffix(arn)}",
+            )
+
+
+def _layer(subject: LayerSubject, settings: Settings, catalog: Catalog) -> list[Finding]:
+    out = _Collector(subject, settings)
+    as_of = settings.as_of
+    known: list[tuple[Value, Runtime]] = []
+    for value in _strings(subject.compatible_runtimes):
+        runtime = catalog.get(value.value)  # type: ignore[arg-type]
+        if runtime is None:
+            _unknown(out, value, catalog)
+            continue
+        if not runtime.managed:
+            continue
+        known.append((value, runtime))
+        if runtime.preview:
+            continue
+        code, text = _describe_phase(runtime, as_of)
+        if code is not None:
+            out.add(
+                "WL4001",
+                value,
+                f"Layer lists {runtime.identifier} as compatible: {text[0].lower()}{text[1:]}; "
+                f"{upgrade_advice(runtime, catalog, settings)}{_suffix(value)}",
+                runtime.identifier,
+            )
+    for arch in _strings(subject.compatible_architectures):
+        if arch.value not in ARCHITECTURES:
+            continue
+        unable = sorted({r.identifier for _, r in known if arch.value not in r.architectures})
+        if unable:
+            out.add(
+                "EL4002",
+                arch,
+                f"Layer claims {arch.value}, which its compatible runtime(s) {', '.join(unable)} cannot run"
+                f"{_suffix(arch)}",
+            )
+    return out.findings
+
+
+def evaluate(subject: Subject, settings: Settings, catalog: Catalog) -> list[Finding]:
+    """Every finding for one function or layer, in a stable order."""
+    if isinstance(subject, LayerSubject):
+        return _layer(subject, settings, catalog)
+    return _function(subject, settings, catalog)
+
+
+def evaluate_all(subjects: Iterable[Subject], settings: Settings, catalog: Catalog) -> list[Finding]:
+    findings: list[Finding] = []
+    for subject in subjects:
+        findings.extend(evaluate(subject, settings, catalog))
+    return findings

@@ -1,0 +1,426 @@
+"""Safe loading of CloudFormation, SAM and Serverless YAML/JSON into position-carrying plain structures.
+
+The result is made of ``dict``/``list``/``str`` subclasses with ``start_mark``/``end_mark`` attributes (0-based
+``line`` and ``column``), the same duck type as cfn-lint's and Checkov's nodes, so one source adapter reads all
+three. YAML is composed by libyaml first and built by a small constructor of our own: that is where short-form
+intrinsics become ``{"Fn::X": ...}``, timestamps stay strings, and alias expansion is bounded before anything
+downstream can walk a billion-laughs tree. JSON goes through a position-keeping scanner built on the C
+``scanstring``, because YAML 1.1 would misread JSON numbers such as ``1e5``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import json.decoder
+import os
+import re
+from typing import Any, Callable
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+__all__ = [
+    "MAX_ALIAS_EXPANSION",
+    "MAX_FILE_BYTES",
+    "DictNode",
+    "ListNode",
+    "LoadError",
+    "StrNode",
+    "load_file",
+    "load_text",
+    "position",
+]
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Files larger than this are refused: no real template comes close, and parsing cost grows with size."""
+
+MAX_ALIAS_EXPANSION = 1_000_000
+"""Upper bound on the number of nodes a YAML document may expand to once aliases are followed."""
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LoadError(Exception):
+    """A file that cannot be read as a template; ``str()`` is one human line naming the problem."""
+
+
+class StrNode(str):
+    """A string that remembers where it was written."""
+
+    start_mark: Any = None
+    end_mark: Any = None
+
+
+class DictNode(dict):  # type: ignore[type-arg]
+    """A mapping that remembers where it was written."""
+
+    start_mark: Any = None
+    end_mark: Any = None
+
+
+class ListNode(list):  # type: ignore[type-arg]
+    """A sequence that remembers where it was written."""
+
+    start_mark: Any = None
+    end_mark: Any = None
+
+
+def position(node: object) -> tuple[int, int]:
+    """1-based (line, column) of a node from this loader, cfn-lint or Checkov; (0, 0) when unknown."""
+    mark = getattr(node, "start_mark", None)
+    line = getattr(mark, "line", None)
+    column = getattr(mark, "column", None)
+    if isinstance(line, int) and isinstance(column, int) and not isinstance(line, bool) and line >= 0:
+        return line + 1, max(column, 0) + 1
+    return 0, 0
+
+
+def load_file(path: str | os.PathLike[str]) -> object:
+    """Load a template file; raise LoadError for anything unreadable, too big or malformed."""
+    name = os.fspath(path)
+    try:
+        size = os.path.getsize(name)
+        if size > MAX_FILE_BYTES:
+            raise LoadError(_too_big(size))
+        with open(name, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise LoadError(f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise LoadError(_too_big(len(data)))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"byte {exc.start}: not valid UTF-8 ({exc.reason})") from None
+    return load_text(text, name)
+
+
+def load_text(text: str, filename: str = "") -> object:
+    """Parse YAML or JSON text (JSON by ``.json`` extension or a leading ``{``)."""
+    if len(text) > MAX_FILE_BYTES:
+        raise LoadError(_too_big(len(text)))
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    is_json_name = filename.lower().endswith(".json")
+    if is_json_name or text.lstrip()[:1] == "{":
+        try:
+            return _load_json(text)
+        except LoadError:
+            if is_json_name:
+                raise
+        # A YAML flow mapping also starts with "{": give YAML its chance before refusing.
+    return _load_yaml(text)
+
+
+def _too_big(size: int) -> str:
+    return f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit for templates"
+
+
+# --------------------------------------------------------------------------------------------------- YAML
+
+_T = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
+_MERGE = _T + "merge"
+_SAFE = SafeConstructor()
+_BOOL_VALUES = SafeConstructor.bool_values
+_IN_PROGRESS = object()
+
+
+def _load_yaml(text: str) -> object:
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        return _YamlBuilder(check_aliases="*" in text).build(root)
+    except yaml.MarkedYAMLError as exc:
+        raise LoadError(_yaml_message(exc)) from None
+    except yaml.YAMLError as exc:
+        raise LoadError(" ".join(str(exc).split())) from None
+    except RecursionError:
+        raise LoadError("document is nested too deeply") from None
+    except (ValueError, TypeError) as exc:  # e.g. an int literal too large to convert
+        raise LoadError(f"invalid value: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    if mark is None:
+        return " ".join(str(problem).split())
+    return f"line {mark.line + 1}, column {mark.column + 1}: {' '.join(str(problem).split())}"
+
+
+class _YamlBuilder:
+    """Turns a composed node graph into node classes, counting the alias-expanded size as it goes."""
+
+    def __init__(self, check_aliases: bool) -> None:
+        # Without a "*" in the text there is no alias, so the expanded size is the node count: no bookkeeping.
+        self.check_aliases = check_aliases
+        self.memo: dict[int, Any] = {}
+        self.count = 0
+
+    def build(self, node: Any) -> Any:
+        cls = node.__class__
+        if cls is ScalarNode:
+            self.count += 1
+            return self.scalar(node)
+        if not self.check_aliases:
+            self.count += 1
+            return self.collection(node, cls)
+        key = id(node)
+        hit = self.memo.get(key)
+        if hit is not None:
+            if hit is _IN_PROGRESS:
+                raise LoadError(_where(node) + "recursive YAML alias")
+            self.count += hit[1]
+            if self.count > MAX_ALIAS_EXPANSION:
+                raise LoadError(
+                    f"YAML aliases expand to more than {MAX_ALIAS_EXPANSION} nodes (alias bomb?)"
+                )
+            return hit[0]
+        self.memo[key] = _IN_PROGRESS
+        before = self.count
+        result = self.collection(node, cls)
+        self.count += 1
+        self.memo[key] = (result, self.count - before)
+        if self.count > MAX_ALIAS_EXPANSION:
+            raise LoadError(f"YAML aliases expand to more than {MAX_ALIAS_EXPANSION} nodes (alias bomb?)")
+        return result
+
+    def scalar(self, node: Any) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return _str(node.value, node)
+        if tag == _INT:
+            return _SAFE.construct_yaml_int(node)
+        if tag == _FLOAT:
+            return _SAFE.construct_yaml_float(node)
+        if tag == _BOOL:
+            return _BOOL_VALUES.get(node.value.lower(), node.value)
+        if tag == _NULL:
+            return None
+        if tag.startswith("!"):
+            value: Any = _str(node.value, node)
+            if tag == "!GetAtt":
+                value = _list([_str(part, node) for part in node.value.split(".", 1)], node)
+            return self.intrinsic(tag, value, node)
+        # Timestamps, binary, python/* and any other tag: the text as written, never an object.
+        return _str(node.value, node)
+
+    def collection(self, node: Any, cls: type) -> Any:
+        build = self.build
+        if cls is SequenceNode:
+            result: Any = _list([build(item) for item in node.value], node)
+        else:
+            result = DictNode()
+            result.start_mark = node.start_mark
+            result.end_mark = node.end_mark
+            for key_node, value_node in node.value:
+                if key_node.tag == _MERGE:
+                    self.merge(result, value_node)
+                    continue
+                key = build(key_node)
+                if key.__class__ is DictNode or key.__class__ is ListNode:
+                    raise LoadError(_where(key_node) + "a mapping key must be a scalar")
+                result[key] = build(value_node)
+        tag = node.tag
+        if tag.startswith("!"):
+            return self.intrinsic(tag, result, node)
+        return result
+
+    def merge(self, target: dict[Any, Any], value_node: Any) -> None:
+        """YAML ``<<`` merge keys: keys written in the mapping win, then earlier merged mappings."""
+        if isinstance(value_node, MappingNode):
+            sources = [value_node]
+        elif isinstance(value_node, SequenceNode) and all(isinstance(n, MappingNode) for n in value_node.value):
+            sources = value_node.value
+        else:
+            raise LoadError(_where(value_node) + "a merge key (<<) needs a mapping or a list of mappings")
+        for source in sources:
+            for key, value in self.build(source).items():
+                target.setdefault(key, value)
+
+    @staticmethod
+    def intrinsic(tag: str, value: Any, node: Any) -> Any:
+        name = tag[1:]
+        result = DictNode()
+        result.start_mark = node.start_mark
+        result.end_mark = node.end_mark
+        key = name if name in ("Ref", "Condition") else "Fn::" + name
+        result[_str(key, node)] = value
+        return result
+
+
+def _str(value: str, node: Any) -> StrNode:
+    result = StrNode(value)
+    result.start_mark = node.start_mark
+    result.end_mark = node.end_mark
+    return result
+
+
+def _list(items: list[Any], node: Any) -> ListNode:
+    result = ListNode(items)
+    result.start_mark = node.start_mark
+    result.end_mark = node.end_mark
+    return result
+
+
+def _where(node: Any) -> str:
+    mark = getattr(node, "start_mark", None)
+    if mark is None:
+        return ""
+    return f"line {mark.line + 1}, column {mark.column + 1}: "
+
+
+# --------------------------------------------------------------------------------------------------- JSON
+
+
+class _Mark:
+    """A JSON position, turned into line/column only when someone asks (most nodes are never reported)."""
+
+    __slots__ = ("_index", "_lines")
+
+    def __init__(self, index: int, lines: list[int]) -> None:
+        self._index = index
+        self._lines = lines
+
+    @property
+    def index(self) -> int:
+        return self._index
+
+    @property
+    def line(self) -> int:
+        return bisect.bisect_right(self._lines, self._index) - 1
+
+    @property
+    def column(self) -> int:
+        return self._index - self._lines[self.line]
+
+    def __repr__(self) -> str:
+        return f"<line {self.line + 1}, column {self.column + 1}>"
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?")
+_NEWLINE = re.compile("\n")
+_CONSTANTS = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
+
+
+class _JsonError(Exception):
+    def __init__(self, message: str, index: int) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+def _load_json(text: str) -> object:
+    lines = [0]
+    lines.extend(match.end() for match in _NEWLINE.finditer(text))
+    try:
+        value, end = _JsonScanner(text, lines).value(_WS.match(text, 0).end())  # type: ignore[union-attr]
+        end = _WS.match(text, end).end()  # type: ignore[union-attr]
+        if end != len(text):
+            raise _JsonError("extra data after the document", end)
+    except _JsonError as exc:
+        mark = _Mark(min(exc.index, len(text)), lines)
+        raise LoadError(f"line {mark.line + 1}, column {mark.column + 1}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise LoadError(f"line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise LoadError("document is nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise LoadError(f"invalid value: {exc}") from None
+    return value
+
+
+class _JsonScanner:
+    """Recursive-descent JSON reader; strings go through json's C scanstring, so it stays quick."""
+
+    def __init__(self, text: str, lines: list[int]) -> None:
+        self.text = text
+        self.lines = lines
+        self.scanstring: Callable[..., tuple[str, int]] = json.decoder.scanstring
+
+    def string(self, idx: int) -> tuple[StrNode, int]:
+        value, end = self.scanstring(self.text, idx + 1, True)
+        node = StrNode(value)
+        node.start_mark = _Mark(idx, self.lines)
+        node.end_mark = _Mark(end, self.lines)
+        return node, end
+
+    def value(self, idx: int) -> tuple[Any, int]:
+        text = self.text
+        char = text[idx : idx + 1]
+        if char == '"':
+            return self.string(idx)
+        if char == "{":
+            return self.obj(idx)
+        if char == "[":
+            return self.array(idx)
+        if char == "n" and text.startswith("null", idx):
+            return None, idx + 4
+        if char == "t" and text.startswith("true", idx):
+            return True, idx + 4
+        if char == "f" and text.startswith("false", idx):
+            return False, idx + 5
+        match = _NUMBER.match(text, idx)
+        if match is not None and match.end() > idx:
+            integer, fraction, exponent = match.groups()
+            if fraction or exponent:
+                return float(integer + (fraction or "") + (exponent or "")), match.end()
+            return int(integer), match.end()
+        for word, constant in _CONSTANTS.items():
+            if text.startswith(word, idx):
+                return constant, idx + len(word)
+        raise _JsonError("expecting a value" if char else "unexpected end of document", idx)
+
+    def obj(self, start: int) -> tuple[DictNode, int]:
+        text, ws, lines = self.text, _WS.match, self.lines
+        result = DictNode()
+        result.start_mark = _Mark(start, lines)
+        idx = ws(text, start + 1).end()  # type: ignore[union-attr]
+        if text[idx : idx + 1] == "}":
+            result.end_mark = _Mark(idx + 1, lines)
+            return result, idx + 1
+        while True:
+            if text[idx : idx + 1] != '"':
+                raise _JsonError("expecting a property name in double quotes", idx)
+            key, idx = self.string(idx)
+            idx = ws(text, idx).end()  # type: ignore[union-attr]
+            if text[idx : idx + 1] != ":":
+                raise _JsonError("expecting ':' delimiter", idx)
+            idx = ws(text, idx + 1).end()  # type: ignore[union-attr]
+            result[key], idx = self.value(idx)
+            idx = ws(text, idx).end()  # type: ignore[union-attr]
+            char = text[idx : idx + 1]
+            if char == "}":
+                result.end_mark = _Mark(idx + 1, lines)
+                return result, idx + 1
+            if char != ",":
+                raise _JsonError("expecting ',' delimiter", idx)
+            idx = ws(text, idx + 1).end()  # type: ignore[union-attr]
+
+    def array(self, start: int) -> tuple[ListNode, int]:
+        text, ws, lines = self.text, _WS.match, self.lines
+        result = ListNode()
+        result.start_mark = _Mark(start, lines)
+        idx = ws(text, start + 1).end()  # type: ignore[union-attr]
+        if text[idx : idx + 1] == "]":
+            result.end_mark = _Mark(idx + 1, lines)
+            return result, idx + 1
+        append = result.append
+        while True:
+            item, idx = self.value(idx)
+            append(item)
+            idx = ws(text, idx).end()  # type: ignore[union-attr]
+            char = text[idx : idx + 1]
+            if char == "]":
+                result.end_mark = _Mark(idx + 1, lines)
+                return result, idx + 1
+            if char != ",":
+                raise _JsonError("expecting ',' delimiter", idx)
+            idx = ws(text, idx + 1).end()  # type: ignore[union-attr]

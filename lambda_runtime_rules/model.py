@@ -1,0 +1,82 @@
+"""The shapes that flow from an adapter into the engine and back out.
+
+Adapters (cfn-lint, Checkov, the CLI) only *find* values in their host's representation and wrap them in
+these records; the engine never sees a host object. Every candidate value carries its own position and, when
+it was reached through a parameter, mapping or condition, a human phrase saying how ("when LegacyRuntime is
+nodejs14.x"), so a finding can point at the exact line a user has to change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value a property can take, where it was written, and how it was reached."""
+
+    value: object
+    line: int = 0
+    column: int = 0
+    via: str = ""  # e.g. "when LegacyRuntime is nodejs14.x", "inherited from Globals"
+
+
+@dataclass(frozen=True)
+class FunctionSubject:
+    """A Lambda function as the engine sees it.
+
+    Each tuple lists every value the property can take (all Fn::If branches, a parameter's Default and every
+    AllowedValues entry, ...). An empty tuple means "not set or not resolvable": the engine stays quiet.
+    ``architectures`` holds single architecture strings, one Value per list element of every possible list.
+    """
+
+    resource: str
+    runtimes: tuple[Value, ...] = ()
+    architectures: tuple[Value, ...] = ()
+    update_modes: tuple[Value, ...] = ()
+    runtime_version_arns: tuple[Value, ...] = ()
+    # Where RuntimeManagementConfig itself sits: the line to report "Manual without an ARN" when the mode
+    # value has no line of its own.
+    line: int = 0
+    file: str = ""
+    resource_type: str = ""
+    # The function a Globals value is inherited by; set when reporting on the Globals section.
+    applies_to: str = ""
+
+
+@dataclass(frozen=True)
+class LayerSubject:
+    """A Lambda layer version: the runtimes and architectures it claims to support."""
+
+    resource: str
+    compatible_runtimes: tuple[Value, ...] = ()
+    compatible_architectures: tuple[Value, ...] = ()
+    line: int = 0
+    file: str = ""
+    resource_type: str = ""
+
+
+Subject = Union[FunctionSubject, LayerSubject]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One verdict: a rule code, the resource it concerns, where, and a message for humans."""
+
+    rule: str
+    resource: str
+    line: int
+    column: int
+    message: str
+    file: str = ""
+    runtime: str = ""
+
+    @property
+    def severity(self) -> str:
+        """``error`` or ``warning``: the first letter of the code decides, as in cfn-lint."""
+        return "error" if self.rule.startswith("E") else "warning"
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.rule, self.message)

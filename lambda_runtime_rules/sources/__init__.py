@@ -1,0 +1,1 @@
+"""Adapters from file formats (CloudFormation/SAM, Terraform, Serverless) to engine subjects."""

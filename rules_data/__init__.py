@@ -1,0 +1,1 @@
+"""Bundled catalog data (mapped from the repository's rules_data/ at build time)."""
