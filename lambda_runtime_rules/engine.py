@@ -63,8 +63,15 @@ def next_phase(runtime: Runtime, as_of: dt.date) -> tuple[Phase, dt.date] | None
     return ph, day
 
 
+def _plus_days(day: dt.date, days: int) -> dt.date:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:  # a huge warn_days near year 9999: the window simply covers everything
+        return dt.date.max
+
+
 def _safe(candidate: Runtime, as_of: dt.date, warn_days: int) -> bool:
-    horizon = as_of + dt.timedelta(days=warn_days)
+    horizon = _plus_days(as_of, warn_days)
     return (
         candidate.managed
         and not candidate.preview

@@ -94,9 +94,9 @@ def _validate(args: argparse.Namespace) -> int:
         if args.path:
             catalog = load_file(args.path)
         else:
-            from ..catalog import default_catalog
+            from ..catalog import validate_bundled
 
-            catalog = default_catalog()
+            catalog = validate_bundled()
     except CatalogError as exc:
         return fail(str(exc))
     print(f"{catalog.origin}: valid, {len(catalog)} runtimes, reviewed {catalog.reviewed}")
