@@ -1,11 +1,11 @@
 """Safe loading of CloudFormation, SAM and Serverless YAML/JSON into position-carrying plain structures.
 
-The result is made of ``dict``/``list``/``str`` subclasses with ``start_mark``/``end_mark`` attributes (0-based
-``line`` and ``column``), the same duck type as cfn-lint's and Checkov's nodes, so one source adapter reads all
-three. YAML is composed by libyaml first and built by a small constructor of our own: that is where short-form
-intrinsics become ``{"Fn::X": ...}``, timestamps stay strings, and alias expansion is bounded before anything
-downstream can walk a billion-laughs tree. JSON goes through a position-keeping scanner built on the C
-``scanstring``, because YAML 1.1 would misread JSON numbers such as ``1e5``.
+The result is made of ``dict``/``list``/``str`` subclasses with ``start_mark``/``end_mark`` attributes
+(0-based ``line`` and ``column``), the same duck type as cfn-lint's and Checkov's nodes, so one source adapter
+reads all three. YAML is composed by libyaml first and built by a small constructor of our own: that is where
+short-form intrinsics become ``{"Fn::X": ...}``, timestamps stay strings, and alias expansion is bounded
+before anything downstream can walk a billion-laughs tree. JSON goes through a position-keeping scanner built
+on the C ``scanstring``, because YAML 1.1 would misread JSON numbers such as ``1e5``.
 """
 
 from __future__ import annotations
@@ -148,11 +148,17 @@ def _load_yaml(text: str) -> object:
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = " ".join(str(exc.problem or "invalid YAML").split())
+    context = " ".join(str(exc.context or "").split())
+    if context.startswith("while") and exc.context_mark is not None:
+        cm = exc.context_mark
+        problem = f"{problem} ({context} started at line {cm.line + 1}, column {cm.column + 1})"
+    elif context:
+        problem = f"{context} {problem}"
     mark = exc.problem_mark or exc.context_mark
-    problem = exc.problem or exc.context or "invalid YAML"
     if mark is None:
-        return " ".join(str(problem).split())
-    return f"line {mark.line + 1}, column {mark.column + 1}: {' '.join(str(problem).split())}"
+        return problem
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
 
 
 class _YamlBuilder:
@@ -179,9 +185,7 @@ class _YamlBuilder:
                 raise LoadError(_where(node) + "recursive YAML alias")
             self.count += hit[1]
             if self.count > MAX_ALIAS_EXPANSION:
-                raise LoadError(
-                    f"YAML aliases expand to more than {MAX_ALIAS_EXPANSION} nodes (alias bomb?)"
-                )
+                raise LoadError(f"YAML aliases expand to more than {MAX_ALIAS_EXPANSION} nodes (alias bomb?)")
             return hit[0]
         self.memo[key] = _IN_PROGRESS
         before = self.count
@@ -237,7 +241,9 @@ class _YamlBuilder:
         """YAML ``<<`` merge keys: keys written in the mapping win, then earlier merged mappings."""
         if isinstance(value_node, MappingNode):
             sources = [value_node]
-        elif isinstance(value_node, SequenceNode) and all(isinstance(n, MappingNode) for n in value_node.value):
+        elif isinstance(value_node, SequenceNode) and all(
+            isinstance(item, MappingNode) for item in value_node.value
+        ):
             sources = value_node.value
         else:
             raise LoadError(_where(value_node) + "a merge key (<<) needs a mapping or a list of mappings")
