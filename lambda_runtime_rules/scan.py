@@ -86,6 +86,10 @@ def load_subjects(path: Path, terraform_variables: dict[str, object] | None = No
             return "terraform", terraform.subjects_from_hcl(text, display, terraform_variables)
         except terraform.TerraformError as exc:
             raise InputError(f"{display}: {exc}") from None
+        except ImportError:
+            raise InputError(
+                f"{display}: Terraform needs an HCL2 parser: pip install 'lambda-runtime-rules[terraform]'"
+            ) from None
     from .loader import LoadError, load_file
 
     try:
