@@ -8,14 +8,15 @@ dicts. It is loaded once per process (``default_catalog``), however many rules o
 from __future__ import annotations
 
 import copy
-import hashlib
 import datetime as dt
+import hashlib
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from packaging.version import Version
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Iterable
 from enum import Enum
-from typing import Iterable
 
 from .catalog import Catalog, Runtime
 from .model import Finding, FunctionSubject, LayerSubject, Subject, Value
@@ -121,14 +121,19 @@ def _describe_phase(runtime: Runtime, as_of: dt.date) -> tuple[str | None, str]:
     rid = runtime.identifier
     current = phase(runtime, as_of)
     if current is Phase.UPDATE_BLOCKED:
-        return "EL1001", f"Runtime {rid} is update-blocked since {runtime.block_update}: functions on it can no longer be updated"
+        return "EL1001", (
+            f"Runtime {rid} is update-blocked since {runtime.block_update}: functions on it can no longer be updated"
+        )
     if current is Phase.CREATE_BLOCKED:
         then = (
             f"updates are blocked from {runtime.block_update}"
             if runtime.block_update
             else "no update-block date is announced"
         )
-        return "EL1002", f"Runtime {rid} is create-blocked since {runtime.block_create}: new functions cannot be created on it; {then}"
+        return "EL1002", (
+            f"Runtime {rid} is create-blocked since {runtime.block_create}: new functions cannot be created on it; "
+            f"{then}"
+        )
     if current is Phase.DEPRECATED:
         then = (
             f"creating functions is blocked from {runtime.block_create}"

@@ -19,7 +19,6 @@ from .settings import Settings
 YAML_SUFFIXES = (".yaml", ".yml", ".template")
 JSON_SUFFIXES = (".json",)
 TERRAFORM_SUFFIXES = (".tf",)
-SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml")
 SKIP_DIRS = {".git", ".terraform", "node_modules", ".aws-sam", "__pycache__", ".venv", "venv", ".tox"}
 
 
@@ -66,9 +65,8 @@ def subjects_from_document(document: object, file: str) -> tuple[str, list[Subje
 
     if cloudformation.is_template(document):
         return "cloudformation", cloudformation.subjects(document, file)
-    if Path(file).name.lower() in SERVERLESS_NAMES or serverless.is_serverless(document):
-        if serverless.is_serverless(document):
-            return "serverless", serverless.subjects(document, file)
+    if serverless.is_serverless(document):
+        return "serverless", serverless.subjects(document, file)
     return "", []
 
 

@@ -111,7 +111,9 @@ def _reference() -> list[dict]:
     return json.loads(REFERENCE.read_text())
 
 
-OS = {"Amazon Linux (AL1)": "amazon-linux", "Amazon Linux 2": "amazon-linux-2", "Amazon Linux 2023": "amazon-linux-2023"}
+OS = {
+    "Amazon Linux (AL1)": "amazon-linux", "Amazon Linux 2": "amazon-linux-2", "Amazon Linux 2023": "amazon-linux-2023",
+}
 
 
 def test_catalog_matches_reference_table(bundled):

@@ -52,7 +52,10 @@ def test_no_module_shadows_a_host_package():
 
 
 def test_import_does_no_work():
-    code = "import sys, lambda_runtime_rules; print(sorted(m for m in sys.modules if m.startswith(('jsonschema', 'yaml', 'ruamel'))))"
+    code = (
+        "import sys, lambda_runtime_rules; "
+        "print(sorted(m for m in sys.modules if m.startswith(('jsonschema', 'yaml', 'ruamel'))))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/")
     assert out.stdout.strip() == "[]"
 

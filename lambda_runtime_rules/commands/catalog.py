@@ -11,7 +11,9 @@ from ..catalog import CatalogError, Runtime, load_file
 from ..engine import phase
 from .common import EXIT_OK, EXIT_USAGE, UsageError, context, fail
 
-COLUMNS = ("identifier", "name", "os", "architectures", "deprecated", "block_create", "block_update", "successor", "status")
+COLUMNS = (
+    "identifier", "name", "os", "architectures", "deprecated", "block_create", "block_update", "successor", "status",
+)
 
 
 def row(runtime: Runtime, as_of: dt.date) -> dict[str, object]:
