@@ -93,6 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     refresh = catalog_sub.add_parser("refresh", help="propose catalog updates from a saved AWS runtimes page")
     refresh.add_argument("--from", dest="source", required=True, metavar="FILE")
     refresh.add_argument("--write", metavar="CATALOG", help="apply the proposal to this catalog file")
+    refresh.add_argument(
+        "--accept-regressions",
+        action="store_true",
+        help="with --write, also apply dates that move backwards or disappear (default: report only)",
+    )
+    refresh.add_argument("--page-date", metavar="DATE", help="the day the page was saved (default: from the page)")
+    refresh.add_argument("--reviewed", metavar="DATE", help="new 'reviewed' date (default: the page date, or today)")
     return parser
 
 

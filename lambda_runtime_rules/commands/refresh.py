@@ -1,0 +1,143 @@
+"""``catalog refresh --from FILE [--write CATALOG] [--accept-regressions]``: a maintainer's proposal as a diff.
+
+The report (what changed, what looks like a regression, what the page does not list) goes to stderr and the
+unified diff to stdout, so ``... > proposal.diff`` is a clean patch. Exit 0 after a proposal, 1 when
+``--write`` held regressions back, 2 for unreadable pages or catalogs and refused proposals.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..catalog import bundled_document
+from ..refresh import Proposal, RefreshError, parse_page, propose, render, unified_diff
+from .common import EXIT_FINDINGS, EXIT_OK, fail
+
+BUNDLED_NAME = "rules_data/catalog.json"
+
+
+def _date_option(value: str | None, flag: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"option {flag}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _base(target: Path | None) -> tuple[dict[str, Any], str]:
+    """The catalog to refresh: the file --write names when it exists, else the bundled one."""
+    if target is not None and target.exists():
+        return json.loads(target.read_text(encoding="utf-8")), str(target)
+    return bundled_document(), BUNDLED_NAME
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    mode = target.stat().st_mode & 0o7777 if target.exists() else None
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _report(proposal: Proposal, source: str, rows: int, page_date: dt.date | None, write: bool) -> None:
+    def say(text: str = "") -> None:
+        print(text, file=sys.stderr)
+
+    dated = f", page date {page_date}" if page_date else ", page date unknown"
+    say(f"catalog refresh: {source}: {rows} runtime row(s){dated}")
+    if proposal.changes:
+        say(f"changes ({len(proposal.changes)}):")
+        for change in proposal.changes:
+            say(f"  {change.describe()}")
+    if proposal.added:
+        say(f"new runtimes ({len(proposal.added)}): {', '.join(proposal.added)}")
+    if proposal.regressions:
+        if proposal.applied_regressions:
+            say(f"regressions ({len(proposal.regressions)}), applied because of --accept-regressions:")
+        else:
+            how = "--accept-regressions" if write else "--write CATALOG --accept-regressions"
+            say(f"regressions ({len(proposal.regressions)}), NOT applied (review them; {how} applies them):")
+        for change in proposal.regressions:
+            say(f"  {change.describe()}")
+    if proposal.missing:
+        say(f"not on the page, left untouched ({len(proposal.missing)}): {', '.join(proposal.missing)}")
+    if proposal.reviewed:
+        say(f"reviewed: {proposal.reviewed[0]} -> {proposal.reviewed[1]}")
+    for note in proposal.notes:
+        say(f"note: {note}")
+
+
+def run(args: argparse.Namespace) -> int:
+    source = Path(args.source)
+    target = Path(args.write) if args.write else None
+    accept = bool(getattr(args, "accept_regressions", False))
+    try:
+        page_date = _date_option(getattr(args, "page_date", None), "--page-date")
+        reviewed = _date_option(getattr(args, "reviewed", None), "--reviewed")
+    except ValueError as exc:
+        return fail(str(exc))
+    try:
+        text = source.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        return fail(f"{source}: cannot read: {exc.strerror or exc}")
+    try:
+        page = parse_page(text)
+    except RefreshError as exc:
+        return fail(f"{source}: {exc}")
+    page_date = page_date or page.date
+    # The outermost layer may read the clock; the proposal itself only takes dates.
+    reviewed = reviewed or page_date or dt.date.today()
+    try:
+        document, name = _base(target)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return fail(f"{target}: cannot read the catalog: {exc}")
+    if page_date is not None and page.date != page_date:
+        page = type(page)(page.rows, page_date, page.tables)
+    key = f"aws-page-{(page_date or reviewed).isoformat()}"
+    description = (
+        f"AWS 'Lambda runtimes' page, saved copy {source.name} (page date {page_date or 'unknown'}), "
+        f"applied by catalog refresh on {reviewed}."
+    )
+    try:
+        proposal = propose(
+            document, page, reviewed=reviewed, source=key, source_description=description, accept_regressions=accept
+        )
+    except RefreshError as exc:
+        return fail(f"{source}: {exc}")
+    except (KeyError, TypeError, AttributeError) as exc:
+        return fail(f"{name}: not a catalog document ({type(exc).__name__}: {exc})")
+
+    _report(proposal, str(source), len(page.rows), page_date, target is not None)
+    before, after = render(document), render(proposal.document)
+    diff = unified_diff(before, after, name if target is None else str(target))
+    held_back = bool(proposal.regressions) and not proposal.applied_regressions
+    sys.stdout.write(diff)
+    if not diff:
+        print("no catalog changes proposed", file=sys.stderr)
+    if target is None:
+        return EXIT_OK
+    if diff:
+        try:
+            _write_atomically(target, after)
+        except OSError as exc:
+            return fail(f"{target}: cannot write: {exc.strerror or exc}")
+        print(f"wrote {target}", file=sys.stderr)
+        if name == BUNDLED_NAME or target.name == "catalog.json":
+            print("next: run scripts/stamp_catalog.py if this is the bundled catalog", file=sys.stderr)
+    return EXIT_FINDINGS if held_back else EXIT_OK

@@ -1,0 +1,239 @@
+"""``report [PATH ...] [--format markdown|csv|json]``: every function and layer with its runtime's standing.
+
+The view a platform team plans upgrades from: one row per (resource, runtime value), so a parameter with
+AllowedValues or an ``Fn::If`` shows each runtime it can select. Rows are sorted by urgency: update-blocked
+first, then by the days left until the next phase, then whatever has no date ahead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections import Counter
+from dataclasses import asdict, dataclass
+
+from ..catalog import Catalog
+from ..engine import Phase, minimal_upgrade, next_phase, phase, upgrade_advice
+from ..model import FunctionSubject, LayerSubject, Subject, Value
+from ..scan import InputError, iter_files, load_subjects
+from ..settings import Settings
+from .common import EXIT_OK, EXIT_USAGE, UsageError, context, fail
+
+UNKNOWN, PREVIEW, UNRESOLVED, UNMANAGED = "unknown", "preview", "unresolved", "unmanaged"
+STATUS_ORDER = (
+    Phase.UPDATE_BLOCKED.value,
+    Phase.CREATE_BLOCKED.value,
+    Phase.DEPRECATED.value,
+    Phase.SUPPORTED.value,
+    PREVIEW,
+    UNMANAGED,
+    UNKNOWN,
+    UNRESOLVED,
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    file: str
+    line: int
+    resource: str
+    kind: str  # function | layer
+    runtime: str
+    via: str
+    architectures: tuple[str, ...]
+    update_mode: str
+    status: str
+    next_phase: str
+    next_date: str
+    days_left: int | None
+    upgrade: str  # the minimal safe upgrade's identifier, if any
+    advice: str  # the engine's sentence, for a runtime that is past a phase or inside the warning window
+
+    @property
+    def sort_key(self) -> tuple[int, int, str, int, str, str]:
+        if self.status == Phase.UPDATE_BLOCKED.value:
+            bucket, days = 0, 0
+        elif self.days_left is not None:
+            bucket, days = 1, self.days_left
+        else:
+            bucket, days = 2, STATUS_ORDER.index(self.status) if self.status in STATUS_ORDER else len(STATUS_ORDER)
+        return (bucket, days, self.file, self.line, self.resource, self.runtime)
+
+
+def _strings(values: tuple[Value, ...]) -> list[str]:
+    return [str(v.value) for v in values if isinstance(v.value, str)]
+
+
+def _rows_for(subject: Subject, settings: Settings, catalog: Catalog) -> list[Row]:
+    if isinstance(subject, LayerSubject):
+        kind, runtimes = "layer", subject.compatible_runtimes
+        architectures, mode = tuple(dict.fromkeys(_strings(subject.compatible_architectures))), ""
+    else:
+        assert isinstance(subject, FunctionSubject)
+        kind, runtimes = "function", subject.runtimes
+        architectures = tuple(dict.fromkeys(_strings(subject.architectures)))
+        mode = ", ".join(dict.fromkeys(_strings(subject.update_modes)))
+    values = [v for v in runtimes if isinstance(v.value, str)] or [None]
+    rows = []
+    for value in values:
+        rows.append(_row(subject, kind, value, architectures, mode, settings, catalog))
+    return rows
+
+
+def _row(
+    subject: Subject,
+    kind: str,
+    value: Value | None,
+    architectures: tuple[str, ...],
+    mode: str,
+    settings: Settings,
+    catalog: Catalog,
+) -> Row:
+    as_of = settings.as_of
+    name = str(value.value) if value is not None else ""
+    line = value.line if value is not None and value.line else subject.line
+    fields = {
+        "file": subject.file,
+        "line": line,
+        "resource": subject.resource,
+        "kind": kind,
+        "runtime": name,
+        "via": value.via if value is not None else "",
+        "architectures": architectures,
+        "update_mode": mode,
+        "next_phase": "",
+        "next_date": "",
+        "days_left": None,
+        "upgrade": "",
+        "advice": "",
+    }
+    runtime = catalog.get(name) if value is not None else None
+    if value is None:
+        return Row(status=UNRESOLVED, **fields)  # type: ignore[arg-type]
+    if runtime is None:
+        return Row(status=UNKNOWN, **fields)  # type: ignore[arg-type]
+    if not runtime.managed:
+        return Row(status=UNMANAGED, **fields)  # type: ignore[arg-type]
+    if runtime.preview:
+        return Row(status=PREVIEW, **fields)  # type: ignore[arg-type]
+    current = phase(runtime, as_of)
+    ahead = next_phase(runtime, as_of)
+    if ahead is not None:
+        fields["next_phase"] = ahead[0].value
+        fields["next_date"] = ahead[1].isoformat()
+        fields["days_left"] = (ahead[1] - as_of).days
+    upgrade = minimal_upgrade(runtime, catalog, as_of, settings.warn_days)
+    fields["upgrade"] = upgrade.identifier if upgrade is not None else ""
+    soon = runtime.deprecated is not None and 0 < (runtime.deprecated - as_of).days <= settings.warn_days
+    if current is not Phase.SUPPORTED or soon:
+        fields["advice"] = upgrade_advice(runtime, catalog, settings)
+    return Row(status=current.value, **fields)  # type: ignore[arg-type]
+
+
+def collect(paths: list[str], settings: Settings, catalog: Catalog) -> tuple[list[Row], list[str]]:
+    """Rows for every function and layer under ``paths``, and one error line per unreadable file."""
+    rows: list[Row] = []
+    errors: list[str] = []
+    for path in iter_files(paths):
+        try:
+            _, subjects = load_subjects(path)
+        except InputError as exc:
+            errors.append(str(exc))
+            continue
+        except Exception as exc:  # an adapter bug must cost one file, never the report
+            errors.append(f"{path}: cannot be read ({type(exc).__name__}: {exc})")
+            continue
+        for subject in subjects:
+            rows.extend(_rows_for(subject, settings, catalog))
+    rows.sort(key=lambda r: r.sort_key)
+    return rows, errors
+
+
+def summary(rows: list[Row]) -> str:
+    counts = Counter(r.status for r in rows)
+    order = [s for s in STATUS_ORDER if s in counts]
+    parts = ", ".join(f"{counts[s]} {s}" for s in order)
+    resources = len({(r.file, r.resource) for r in rows})
+    return f"{resources} resource(s), {len(rows)} runtime value(s)" + (f": {parts}" if parts else "")
+
+
+MARKDOWN_COLUMNS = (
+    ("File", lambda r: f"{r.file}:{r.line}" if r.line else r.file),
+    ("Resource", lambda r: r.resource),
+    ("Kind", lambda r: r.kind),
+    ("Runtime", lambda r: (f"{r.runtime} ({r.via})" if r.via else r.runtime) or "-"),
+    ("Architectures", lambda r: ", ".join(r.architectures) or "-"),
+    ("Update mode", lambda r: r.update_mode or "-"),
+    ("Status", lambda r: r.status),
+    ("Next phase", lambda r: r.next_phase or "-"),
+    ("Date", lambda r: r.next_date or "-"),
+    ("Days left", lambda r: "-" if r.days_left is None else str(r.days_left)),
+    ("Suggested upgrade", lambda r: r.advice or "-"),
+)
+CSV_FIELDS = (
+    "file", "line", "resource", "kind", "runtime", "via", "architectures", "update_mode", "status",
+    "next_phase", "next_date", "days_left", "upgrade", "advice",
+)
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(rows: list[Row], settings: Settings, catalog: Catalog) -> str:
+    header = [name for name, _ in MARKDOWN_COLUMNS]
+    lines = [
+        f"# Lambda runtime report (as of {settings.as_of}; catalog reviewed {catalog.reviewed})",
+        "",
+        summary(rows),
+        "",
+    ]
+    if not rows:
+        return "\n".join([*lines, "No Lambda functions or layers found."]) + "\n"
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        lines.append("| " + " | ".join(_escape(get(row)) for _, get in MARKDOWN_COLUMNS) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def render_csv(rows: list[Row]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for row in rows:
+        data = asdict(row)
+        data["architectures"] = " ".join(row.architectures)
+        data["days_left"] = "" if row.days_left is None else row.days_left
+        writer.writerow([data[name] for name in CSV_FIELDS])
+    return buffer.getvalue()
+
+
+def render_json(rows: list[Row]) -> str:
+    out = []
+    for row in rows:
+        data = asdict(row)
+        data["architectures"] = list(row.architectures)
+        out.append({name: data[name] for name in CSV_FIELDS})
+    return json.dumps(out, indent=2) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        settings, catalog = context(args)
+    except UsageError as exc:
+        return fail(str(exc))
+    rows, errors = collect(list(args.paths), settings, catalog)
+    for error in errors:
+        print(f"lambda-runtime-rules: {error}", file=sys.stderr)
+    if args.format == "csv":
+        text = render_csv(rows)
+    elif args.format == "json":
+        text = render_json(rows)
+    else:
+        text = render_markdown(rows, settings, catalog)
+    sys.stdout.write(text)
+    return EXIT_USAGE if errors else EXIT_OK
