@@ -62,9 +62,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     _settings_options(check)
 
-    fix = sub.add_parser("fix", help="rewrite deprecated literal runtimes to a supported one")
+    fix = sub.add_parser(
+        "fix",
+        help="rewrite deprecated literal runtimes to a supported one",
+        epilog="exit status: 0 nothing to change, 1 files were modified (or would be, with --dry-run), "
+        "2 usage error or a file that cannot be read, parsed or edited",
+    )
     fix.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    fix.add_argument("--target", choices=("minimal", "latest"), default="minimal")
+    fix.add_argument(
+        "--target",
+        choices=("minimal", "latest"),
+        default="minimal",
+        help="minimal: the oldest runtime of the family not deprecated within the window (default); latest: the newest",
+    )
     fix.add_argument("--dry-run", action="store_true", help="print a unified diff, write nothing")
     _settings_options(fix)
 

@@ -77,7 +77,7 @@ def load_subjects(path: Path, terraform_variables: dict[str, object] | None = No
         from .sources import terraform
 
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{display}: cannot read: {_reason(exc)}") from None
         try:

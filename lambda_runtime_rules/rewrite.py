@@ -1,0 +1,457 @@
+"""What ``fix`` rewrites, and how it edits a file without disturbing anything else in it.
+
+Edits are surgical: the file is parsed properly (our YAML/JSON loader, the ``hcl2`` parse tree) only to learn
+*where* each runtime value was written; the change itself replaces exactly the characters of that one string
+token in the original text. Comments, key order, quoting, indentation, short-form tags, line endings and
+every other byte stay as they were, which a round-trip through any serializer cannot promise. Before a token
+is replaced it is read back (a YAML scalar token, a JSON or HCL string literal) and compared with the value
+the engine judged; anything else at that position is left alone and reported.
+"""
+
+from __future__ import annotations
+
+import json
+import json.decoder
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .catalog import Catalog
+from .engine import evaluate, latest_upgrade, minimal_upgrade, upgrade_advice
+from .model import LayerSubject, Subject, Value
+from .settings import Settings
+
+__all__ = [
+    "UPGRADE_RULES",
+    "Edit",
+    "EditError",
+    "Loaded",
+    "Manual",
+    "Plan",
+    "apply_edits",
+    "detect_format",
+    "is_generated",
+    "linked_positions",
+    "plan",
+    "subjects_for_text",
+]
+
+UPGRADE_RULES = frozenset({"EL1001", "EL1002", "WL1003", "WL1004", "WL4001"})
+"""The lifecycle findings that ``fix`` acts on: a runtime that is blocked, deprecated or about to be."""
+
+TARGETS = ("minimal", "latest")
+_YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the same scanner as the loader's
+
+
+class EditError(Exception):
+    """The text cannot be tokenised for editing; ``str()`` is one line."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the string token written at (line, column) — 1-based, as in a Value — holding ``old``."""
+
+    line: int
+    column: int
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Manual:
+    """A flagged runtime value that ``fix`` will not change, and why."""
+
+    line: int
+    runtime: str
+    reason: str
+
+
+@dataclass
+class Plan:
+    edits: list[Edit] = field(default_factory=list)
+    manual: list[Manual] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------------------------ planning
+
+
+def _runtime_values(subject: Subject) -> tuple[Value, ...]:
+    return subject.compatible_runtimes if isinstance(subject, LayerSubject) else subject.runtimes
+
+
+def plan(
+    subjects: Iterable[Subject],
+    settings: Settings,
+    catalog: Catalog,
+    target: str = "minimal",
+    linked: Sequence[Sequence[tuple[int, int, str]]] = (),
+) -> Plan:
+    """The edits that move every flagged runtime value to a successor in its own family.
+
+    A value is flagged when the engine reports one of UPGRADE_RULES on it, so approved exceptions and the
+    warning window apply exactly as in ``check``. A value without a successor in the same family (go1.x), or
+    without a known position, becomes a Manual entry. The same position reached twice (a Globals value, a
+    parameter shared by several functions) yields one edit. ``linked`` groups positions that must change
+    together (a parameter's Default and its AllowedValues entries, see ``linked_positions``): an edit at one
+    member is repeated at every member holding the same runtime, so the Default stays an allowed value.
+    """
+    if target not in TARGETS:
+        raise ValueError(f"unknown target {target!r}")
+    result = Plan()
+    seen_edits: set[tuple[int, int, str]] = set()
+    seen_manual: set[Manual] = set()
+
+    def manual(entry: Manual) -> None:
+        if entry not in seen_manual:
+            seen_manual.add(entry)
+            result.manual.append(entry)
+
+    for subject in subjects:
+        flagged = {
+            (f.line, f.column, f.runtime) for f in evaluate(subject, settings, catalog) if f.rule in UPGRADE_RULES
+        }
+        if not flagged:
+            continue
+        values = [v for v in _runtime_values(subject) if isinstance(v.value, str)]
+        listed = {str(v.value) for v in values}
+        planned: set[str] = set()
+        for value in values:
+            old = str(value.value)
+            key = (value.line, value.column, old) if value.line else (subject.line, 0, old)
+            if key not in flagged:
+                continue
+            runtime = catalog.get(old)
+            if runtime is None:  # flagged runtimes are always in the catalog; stay safe anyway
+                continue
+            if not value.line:
+                manual(Manual(subject.line, old, "the value's position in the file is unknown"))
+                continue
+            if target == "latest":
+                successor = latest_upgrade(runtime, catalog, settings.as_of)
+            else:
+                successor = minimal_upgrade(runtime, catalog, settings.as_of, settings.warn_days)
+            if successor is None:
+                manual(Manual(value.line, old, upgrade_advice(runtime, catalog, settings)))
+                continue
+            new = successor.identifier
+            if isinstance(subject, LayerSubject) and (new in listed or new in planned):
+                manual(Manual(value.line, old, f"the layer already lists {new}: remove this entry instead"))
+                continue
+            planned.add(new)
+            if (value.line, value.column, old) not in seen_edits:
+                seen_edits.add((value.line, value.column, old))
+                result.edits.append(Edit(value.line, value.column, old, new))
+    for edit in list(result.edits):
+        for group in linked:
+            if (edit.line, edit.column) not in {(line, column) for line, column, _ in group}:
+                continue
+            for line, column, text in group:
+                key = (line, column, edit.old)
+                if key not in seen_edits and edit.old in {text, *(part.strip() for part in text.split(","))}:
+                    seen_edits.add(key)
+                    result.edits.append(Edit(line, column, edit.old, edit.new))
+    result.edits.sort(key=lambda e: (e.line, e.column, e.old))
+    result.manual.sort(key=lambda m: (m.line, m.runtime, m.reason))
+    return result
+
+
+def linked_positions(document: object) -> list[tuple[tuple[int, int, str], ...]]:
+    """Per CloudFormation parameter, the (line, column, text) of its Default and AllowedValues entries.
+
+    The source adapter yields each distinct parameter value once, at its first position, so an AllowedValues
+    entry equal to the Default is never a Value of its own; fixing one without the other would leave a
+    Default outside AllowedValues, which CloudFormation rejects.
+    """
+    from .loader import position
+    from .sources.cloudformation import is_template
+
+    if not is_template(document):
+        return []
+    parameters = dict.get(document, "Parameters")  # type: ignore[arg-type]
+    if not isinstance(parameters, dict):
+        return []
+    groups: list[tuple[tuple[int, int, str], ...]] = []
+    for parameter in dict.values(parameters):
+        if not isinstance(parameter, dict):
+            continue
+        allowed = dict.get(parameter, "AllowedValues")
+        nodes = [dict.get(parameter, "Default"), *(allowed if isinstance(allowed, list) else [])]
+        group = tuple((*position(node), str(node)) for node in nodes if isinstance(node, str) and position(node)[0])
+        if len(group) > 1:
+            groups.append(group)
+    return groups
+
+
+# ------------------------------------------------------------------------------------------------ loading
+
+
+def detect_format(text: str, filename: str) -> str:
+    """``terraform``, ``json`` or ``yaml``: the same decision the loader and ``scan`` make for this file."""
+    from .loader import LoadError, load_text
+    from .scan import TERRAFORM_SUFFIXES
+
+    name = filename.lower()
+    if name.endswith(TERRAFORM_SUFFIXES):
+        return "terraform"
+    if name.endswith(".json"):
+        return "json"
+    if text.lstrip()[:1] == "{":
+        try:  # the loader tries JSON first for a leading "{" and falls back to YAML
+            load_text(text, "probe.json")
+        except LoadError:
+            return "yaml"
+        return "json"
+    return "yaml"
+
+
+@dataclass
+class Loaded:
+    """A file's text as ``fix`` needs it: format, kind ('' when not a template), subjects, linked positions."""
+
+    fmt: str
+    kind: str
+    subjects: list[Subject]
+    linked: list[tuple[tuple[int, int, str], ...]] = field(default_factory=list)
+
+
+def subjects_for_text(text: str, filename: str) -> Loaded:
+    """Load a file's text; every position is relative to exactly this text.
+
+    Raises ``scan.InputError`` (one line naming the file) when the text does not parse.
+    """
+    from .scan import InputError, subjects_from_document
+
+    fmt = detect_format(text, filename)
+    if fmt == "terraform":
+        from .sources import terraform
+
+        try:
+            return Loaded(fmt, "terraform", list(terraform.subjects_from_hcl(_universal_newlines(text), filename)))
+        except ImportError:
+            raise InputError(
+                f"{filename}: Terraform support needs the hcl2 module (pip install 'lambda-runtime-rules[terraform]')"
+            ) from None
+        except terraform.TerraformError as exc:
+            message = str(exc)
+            raise InputError(message if message.startswith(filename) else f"{filename}: {message}") from None
+    from .loader import LoadError, load_text
+
+    try:
+        document = load_text(text, filename)
+    except LoadError as exc:
+        raise InputError(f"{filename}: {exc}") from None
+    kind, subjects = subjects_from_document(document, filename)
+    return Loaded(fmt, kind, list(subjects), linked_positions(document) if kind == "cloudformation" else [])
+
+
+def _universal_newlines(text: str) -> str:
+    """What ``Path.read_text`` gives ``scan`` for a .tf file: every line break as ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ------------------------------------------------------------------------------------------------ editing
+
+
+@dataclass(frozen=True)
+class _Token:
+    """A string token in the text: [start, end) including quotes, its decoded value, its quote character."""
+
+    start: int
+    end: int
+    value: str
+    quote: str  # "" for a YAML plain scalar
+    exact: bool  # the characters between the quotes are the value itself (no escapes, one line)
+
+
+def apply_edits(text: str, fmt: str, edits: Sequence[Edit]) -> tuple[str, list[Edit], list[Manual]]:
+    """Apply edits to ``text`` (``fmt``: yaml, json or terraform); returns (text, applied, skipped).
+
+    Raises EditError when the text cannot be tokenised at all.
+    """
+    if not edits:
+        return text, [], []
+    locate = {"yaml": _YamlTokens, "json": _JsonTokens, "terraform": _HclTokens}[fmt](text)
+    groups: dict[tuple[int, int], list[Edit]] = {}
+    for edit in edits:
+        groups.setdefault((edit.line, edit.column), []).append(edit)
+    applied: list[Edit] = []
+    skipped: list[Manual] = []
+    replacements: dict[int, tuple[int, str]] = {}
+    for (line, column), group in groups.items():
+        token = locate.at(line, column)
+        if isinstance(token, str):
+            skipped.extend(Manual(e.line, e.old, token) for e in group)
+            continue
+        if token.start in replacements:  # two positions resolving to one token: already handled
+            continue
+        new_text, done = _replace(token, {e.old: e.new for e in group}, fmt)
+        for edit in group:
+            if edit.old in done:
+                applied.append(edit)
+            else:
+                found = text[token.start : token.end]
+                skipped.append(Manual(edit.line, edit.old, f"expected {edit.old} at column {column}, found {found}"))
+        if done:
+            replacements[token.start] = (token.end, new_text)
+    pieces: list[str] = []
+    cursor = 0
+    for start in sorted(replacements):
+        end, new_text = replacements[start]
+        pieces.append(text[cursor:start])
+        pieces.append(new_text)
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces), applied, skipped
+
+
+def _replace(token: _Token, mapping: dict[str, str], fmt: str) -> tuple[str, set[str]]:
+    """The new source text for a token and the old values it replaced."""
+    if token.value in mapping:
+        new = mapping[token.value]
+        quote = token.quote
+        if fmt == "yaml" and not quote and not _plain_safe(new):
+            quote = "'"
+        return f"{quote}{new}{quote}", {token.value}
+    if token.exact and "," in token.value:  # a CommaDelimitedList parameter: "python3.8, python3.12"
+        parts = token.value.split(",")
+        done: set[str] = set()
+        for index, part in enumerate(parts):
+            name = part.strip()
+            if name in mapping:
+                lead = part[: len(part) - len(part.lstrip())]
+                trail = part[len(part.rstrip()) :]
+                parts[index] = f"{lead}{mapping[name]}{trail}"
+                done.add(name)
+        if done:
+            return f"{token.quote}{','.join(parts)}{token.quote}", done
+    return "", set()
+
+
+def _plain_safe(value: str) -> bool:
+    """A YAML plain scalar that still reads back as this exact string."""
+    try:
+        return yaml.load(value, Loader=_YamlLoader) == value
+    except yaml.YAMLError:
+        return False
+
+
+class _YamlTokens:
+    """Scalar tokens from PyYAML's scanner (libyaml's when present: the loader's own positions)."""
+
+    _PREFIX = (yaml.TagToken, yaml.AnchorToken)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        try:
+            self.tokens = list(yaml.scan(text, Loader=_YamlLoader))
+        except yaml.YAMLError as exc:
+            raise EditError(" ".join(str(exc).split())) from None
+        self.starts: dict[tuple[int, int], int] = {}
+        for index, token in enumerate(self.tokens):
+            if isinstance(token, (yaml.ScalarToken, *self._PREFIX)):
+                mark = token.start_mark
+                self.starts.setdefault((mark.line + 1, mark.column + 1), index)
+
+    def at(self, line: int, column: int) -> _Token | str:
+        index = self.starts.get((line, column))
+        if index is None:
+            return f"no YAML scalar starts at column {column}"
+        # A node's position is that of its first property: skip "&anchor" and "!Tag" to the scalar itself.
+        while index < len(self.tokens) and isinstance(self.tokens[index], self._PREFIX):
+            index += 1
+        token = self.tokens[index] if index < len(self.tokens) else None
+        if not isinstance(token, yaml.ScalarToken):
+            return f"no YAML scalar at column {column}"
+        if token.style in ("|", ">"):
+            return "a block scalar: edit it by hand"
+        start, end = token.start_mark.index, token.end_mark.index
+        source = self.text[start:end]
+        if token.style in ("'", '"'):
+            inner = source[1:-1]
+            return _Token(start, end, token.value, token.style, inner == token.value and "\n" not in inner)
+        if source != token.value:
+            return "a multi-line plain scalar: edit it by hand"
+        return _Token(start, end, token.value, "", True)
+
+
+class _LineIndex:
+    """1-based (line, column) -> offset, with the line breaks the parser that gave the position counted."""
+
+    def __init__(self, text: str, breaks: Sequence[str]) -> None:
+        self.text = text
+        self.starts = [0]
+        index, size = 0, len(text)
+        while index < size:
+            char = text[index]
+            if char in breaks:
+                if char == "\r" and text.startswith("\r\n", index) and "\n" in breaks:
+                    index += 1
+                self.starts.append(index + 1)
+            index += 1
+
+    def offset(self, line: int, column: int) -> int | None:
+        if not 1 <= line <= len(self.starts) or column < 1:
+            return None
+        offset = self.starts[line - 1] + column - 1
+        limit = self.starts[line] if line < len(self.starts) else len(self.text)
+        return offset if offset < limit else None
+
+
+class _JsonTokens:
+    """String literals of a JSON document; lines counted on ``\\n`` as the loader counts them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = _LineIndex(text, ("\n",))
+
+    def at(self, line: int, column: int) -> _Token | str:
+        offset = self.lines.offset(line, column)
+        if offset is None or self.text[offset] != '"':
+            return f"no JSON string starts at column {column}"
+        try:
+            value, end = json.decoder.scanstring(self.text, offset + 1, True)
+        except ValueError:
+            return f"no valid JSON string at column {column}"
+        inner = self.text[offset + 1 : end - 1]
+        return _Token(offset, end, value, '"', inner == value)
+
+
+class _HclTokens:
+    """HCL quoted string literals, read at the position the ``hcl2`` parse tree gave (no re-parsing)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = _LineIndex(text, ("\r", "\n"))
+
+    def at(self, line: int, column: int) -> _Token | str:
+        text = self.text
+        offset = self.lines.offset(line, column)
+        if offset is None:
+            return f"nothing at column {column}"
+        if text[offset] != '"':
+            word = text[offset:].split(None, 1)[0] if text[offset:].strip() else ""
+            word = word.rstrip(",]})")
+            return f"not a literal here ({word}): change it where it is defined" if word else "not a literal here"
+        index = offset + 1
+        while index < len(text) and text[index] not in '"\r\n':
+            if text.startswith(("${", "%{"), index):
+                return "a string template: edit it by hand"
+            index += 2 if text[index] == "\\" else 1
+        if index >= len(text) or text[index] != '"':
+            return f"unterminated string at column {column}"
+        source = text[offset : index + 1]
+        try:
+            value = json.loads(source)  # HCL's escapes are JSON's for everything a runtime name can hold
+        except ValueError:
+            value = source[1:-1]
+        if not isinstance(value, str):
+            value = source[1:-1]
+        return _Token(offset, index + 1, value, '"', source[1:-1] == value)
+
+
+def is_generated(path: Path) -> bool:
+    """CDK output (``cdk.out``) is regenerated on every synth: fix the app, not the template."""
+    return "cdk.out" in path.parts
