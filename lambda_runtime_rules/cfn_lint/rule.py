@@ -1,0 +1,109 @@
+"""The cfn-lint face of the pack: one ``CloudFormationLintRule`` subclass per code, generated from ``RULES``.
+
+Each class only reads its own code's share of the template's shared evaluation (see ``evaluation``) and
+turns those findings into ``RuleMatch`` objects carrying an explicit ``location``, so cfn-lint reports our
+line and column (the value a user has to edit, the Globals line for inherited values) instead of looking a
+path up in its transformed template. The path still names the resource, which keeps cfn-lint's resource
+``Metadata`` ``ignore_checks`` working.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cfnlint.rules import CloudFormationLintRule, RuleMatch
+
+from ..model import Finding
+from ..rules import RULES, RuleSpec
+from . import evaluation
+
+# Settings a user may set through cfn-lint's rule configuration, by the rule tag they concern.
+_COMMON_SETTINGS = ("as_of", "catalog")
+_SETTINGS_BY_TAG = {
+    "lifecycle": ("warn_days",),
+    "compliance": ("high_compliance", "allow_function_update"),
+}
+# A problem that stops the whole evaluation (bad setting, broken catalog overlay) is reported once, by this rule.
+PROBLEM_REPORTER = RULES[0].code
+_INHERITED = "inherited from Globals"
+
+
+def settings_keys(spec: RuleSpec) -> tuple[str, ...]:
+    keys = list(_COMMON_SETTINGS)
+    for tag in spec.tags:
+        keys.extend(_SETTINGS_BY_TAG.get(tag, ()))
+    return tuple(keys)
+
+
+class PackRule(CloudFormationLintRule):
+    """Shared behaviour; never exported from the package, so cfn-lint's module loader does not instantiate it."""
+
+    spec: RuleSpec
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Every setting is declared a string: cfn-lint's own int()/bool coercion would raise (or silently
+        # guess) on a bad value; our settings parser names the source instead.
+        self.config_definition = {key: {"default": None, "type": "string"} for key in settings_keys(self.spec)}
+        self.configure()
+
+    def initialize(self, cfn: Any) -> None:
+        try:
+            evaluation.note_config(cfn, self.id, self.config)
+        except Exception:  # pragma: no cover - defensive: initialize must never raise
+            return
+
+    def match(self, cfn: Any) -> list[RuleMatch]:
+        try:
+            result = evaluation.outcome(cfn, self.id, self.config)
+            if result.problem:
+                if self.id != PROBLEM_REPORTER:
+                    return []
+                return [RuleMatch(["Resources"], result.problem, location=(0, 0, 0, 1))]
+            return [_to_match(finding) for finding in result.findings.get(self.id, ())]
+        except Exception as exc:  # pragma: no cover - evaluation already catches; this is the last guard
+            if self.id != PROBLEM_REPORTER:
+                return []
+            return [RuleMatch(["Resources"], f"lambda-runtime-rules internal error: {exc!r}", location=(0, 0, 0, 1))]
+
+
+def _to_match(finding: Finding) -> RuleMatch:
+    line = max(finding.line, 1) - 1
+    column = max(finding.column, 1) - 1
+    end = column + max(len(finding.runtime), 1)
+    return RuleMatch(["Resources", finding.resource], message(finding), location=(line, column, line, end))
+
+
+def message(finding: Finding) -> str:
+    """The finding's message, naming the function when the value was inherited from SAM Globals.
+
+    Several functions inheriting one Globals value share a line: cfn-lint drops matches that agree on rule,
+    line and message, so the function's name is what keeps one match per function.
+    """
+    text = finding.message
+    if _INHERITED in text and not re.search(rf"\b{re.escape(finding.resource)}\b", text):
+        text = text.replace(_INHERITED, f"{_INHERITED} by {finding.resource}", 1)
+    return text
+
+
+def make_rule_class(spec: RuleSpec) -> type[PackRule]:
+    """A rule class for one code: cfn-lint reads ``id``, ``shortdesc``, ``description``, ``source_url``, ``tags``."""
+    return type(
+        spec.code,
+        (PackRule,),
+        {
+            "__module__": "lambda_runtime_rules.cfn_lint",
+            "__qualname__": spec.code,
+            "__doc__": spec.description,
+            "spec": spec,
+            "id": spec.code,
+            "shortdesc": spec.title,
+            "description": spec.description,
+            "source_url": spec.url,
+            "tags": list(spec.tags),
+        },
+    )
+
+
+RULE_CLASSES: dict[str, type[PackRule]] = {spec.code: make_rule_class(spec) for spec in RULES}
