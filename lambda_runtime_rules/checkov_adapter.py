@@ -1,0 +1,652 @@
+"""Checkov external checks: one check per rule per framework, all deciding through the engine.
+
+Checkov has no plugin entry points: ``--external-checks-dir`` executes every ``.py`` file of a folder as a
+top-level module. The shims in ``checkov_checks/`` only call :func:`register`; everything else lives here so
+that an import error cannot hide inside Checkov's loader (which swallows it).
+
+Verdicts, per resource and check: FAILED when the engine reports the check's code for the resource; PASSED
+when every value the rule looks at is resolved and nothing was reported; UNKNOWN (which Checkov leaves out of
+its report) when a value is not resolvable before deploy, or the resource does not have the property the
+rule is about (a container-image function has no runtime, a layer that lists no architectures claims none).
+A missing ``RuntimeManagementConfig`` or ``Architectures`` is a default (Auto, x86_64), so it passes.
+
+CloudFormation and Serverless ``conf`` arrive already transformed by Checkov (SAM Globals concatenated, ``Ref``
+replaced by the parameter Default, ``provider.architecture`` not inherited). To give the verdicts of the CLI
+and the cfn-lint pack, the original file is read again through this package's loader (once per file per
+process) and the resource's subject is picked by name; Checkov's ``conf`` is only the fallback. Terraform
+values are taken from Checkov's own ``conf``, where its graph has already resolved variables and locals.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+from checkov.common.bridgecrew.severities import Severities
+from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.common.util.var_utils import is_terraform_variable_dependent
+
+from .catalog import Catalog, CatalogError
+from .catalog import load as load_catalog
+from .engine import evaluate
+from .model import Finding, FunctionSubject, LayerSubject, Subject, Value
+from .rules import RULES, RuleSpec
+from .settings import ENV_PREFIX, Settings, SettingsError
+from .settings import load as load_settings
+
+__all__ = [
+    "CFN_FUNCTION_TYPES",
+    "CFN_LAYER_TYPES",
+    "TF_FUNCTION_TYPES",
+    "TF_LAYER_TYPES",
+    "TF_RUNTIME_MANAGEMENT_TYPE",
+    "Resolved",
+    "make_checks",
+    "register",
+    "terraform_subject",
+    "verdict",
+]
+
+FRAMEWORKS = ("terraform", "cloudformation", "serverless")
+TF_FUNCTION_TYPES = ("aws_lambda_function", "awscc_lambda_function")
+TF_LAYER_TYPES = ("aws_lambda_layer_version", "awscc_lambda_layer_version")
+TF_RUNTIME_MANAGEMENT_TYPE = "aws_lambda_runtime_management_config"
+CFN_FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
+CFN_LAYER_TYPES = ("AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion")
+SERVERLESS_ENTITY = "serverless_aws"
+
+RUNTIME_CODES = ("EL1001", "EL1002", "WL1003", "WL1004", "WL1005")
+ARCHITECTURE_CODES = ("EL2001",)
+UPDATE_MODE_CODES = ("EL3001", "WL3002", "EL3003")
+
+# What each rule looks at: (subject field, whether a missing property is a passing default).
+_REQUIRES: dict[str, tuple[tuple[str, bool], ...]] = {
+    **{code: (("runtimes", False),) for code in RUNTIME_CODES},
+    "EL2001": (("runtimes", False), ("architectures", True)),
+    "EL3001": (("update_modes", True),),
+    "WL3002": (("update_modes", True),),
+    "EL3003": (("update_modes", True), ("runtime_version_arns", True)),
+}
+# The engine reports an unknown runtime (WL1005) on layers too.
+_REQUIRES_LAYER: dict[str, tuple[tuple[str, bool], ...]] = {
+    "WL1005": (("compatible_runtimes", False),),
+    "WL4001": (("compatible_runtimes", False),),
+    "EL4002": (("compatible_runtimes", False), ("compatible_architectures", False)),
+}
+FUNCTION_CODES = tuple(_REQUIRES)
+LAYER_CODES_ALL = tuple(_REQUIRES_LAYER)
+
+_CATEGORIES = {
+    "lifecycle": CheckCategories.SUPPLY_CHAIN,
+    "architecture": CheckCategories.GENERAL_SECURITY,
+    "runtime-management": CheckCategories.GENERAL_SECURITY,
+}
+
+
+# --------------------------------------------------------------------------------------------- verdicts
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A subject plus, per subject field, whether the property is written at all and whether it resolved."""
+
+    subject: Subject
+    present: frozenset[str] = frozenset()
+    unresolved: frozenset[str] = frozenset()
+
+
+def verdict(code: str, resolved: Resolved, findings: list[Finding]) -> CheckResult:
+    """FAILED iff the engine reported ``code``; never FAILED for, and never PASSED on, an unresolved value."""
+    if any(f.rule == code for f in findings):
+        return CheckResult.FAILED
+    layer = isinstance(resolved.subject, LayerSubject)
+    requires = _REQUIRES_LAYER if layer else _REQUIRES
+    if code not in requires:  # a rule about the other kind of resource: not applicable
+        return CheckResult.UNKNOWN
+    for name, default_passes in requires[code]:
+        if name in resolved.unresolved:
+            return CheckResult.UNKNOWN
+        if name not in resolved.present and not default_passes:
+            return CheckResult.UNKNOWN
+    return CheckResult.PASSED
+
+
+def _has_value(values: tuple[Value, ...]) -> bool:
+    return any(isinstance(v.value, str) for v in values)
+
+
+def _from_presence(subject: Subject, present: set[str]) -> Resolved:
+    """For subjects of this package's sources: a written property without a usable value is unresolved."""
+    unresolved = {name for name in present if not _has_value(getattr(subject, name, ()))}
+    return Resolved(subject, frozenset(present), frozenset(unresolved))
+
+
+# ------------------------------------------------------------------------------------ settings, catalog
+
+_context_cache: dict[tuple[object, ...], Optional[tuple[Settings, Catalog]]] = {}
+_reported: set[str] = set()
+
+
+def _context() -> Optional[tuple[Settings, Catalog]]:
+    """Settings (config file + environment) and catalog; None, after one line on stderr, when invalid."""
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        cwd = ""
+    key = (cwd, *sorted((k, v) for k, v in os.environ.items() if k.startswith(ENV_PREFIX)))
+    if key in _context_cache:
+        return _context_cache[key]
+    result: Optional[tuple[Settings, Catalog]] = None
+    try:
+        settings = load_settings(None)
+        result = settings, load_catalog(settings.catalog)
+    except (SettingsError, CatalogError) as exc:
+        _warn(f"{exc}; its Checkov checks report UNKNOWN until this is fixed")
+    except Exception as exc:  # a broken config must never crash Checkov
+        _warn(f"cannot load settings: {type(exc).__name__}: {exc}; its Checkov checks report UNKNOWN")
+    _context_cache[key] = result
+    return result
+
+
+def _warn(message: str) -> None:
+    if message not in _reported:
+        _reported.add(message)
+        sys.stderr.write(f"lambda-runtime-rules: {message}\n")
+        sys.stderr.flush()
+
+
+# ------------------------------------------------------------------------------------------- terraform
+
+_TF_EXPRESSION_PREFIXES = ("awscc_", "each.", "count.", "path.", "self.", "terraform.")
+_UNKNOWN_AFTER_APPLY = "true_after_unknown"  # Checkov's marker for plan values known only after apply
+
+
+def _tf_unresolved(text: str) -> bool:
+    """A string Checkov left as an expression: a reference, interpolation, call or operator."""
+    stripped = text.strip()
+    return (
+        is_terraform_variable_dependent(stripped)
+        or stripped.startswith(_TF_EXPRESSION_PREFIXES)
+        or stripped == _UNKNOWN_AFTER_APPLY
+        or "${" in stripped
+        or any(ch in stripped for ch in "() ?[]{}")
+    )
+
+
+def _placeholder(line: int) -> Value:
+    """Stands for a written but unresolved value: the engine skips non-strings, yet knows something is there
+    (so an unresolved RuntimeVersionArn is not mistaken for a missing one)."""
+    return Value(None, line, 0, "not resolvable")
+
+
+def _unwrap(raw: object) -> object:
+    """Checkov wraps every Terraform value in a one-element list."""
+    while isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], list):
+        raw = raw[0]
+    if isinstance(raw, list) and len(raw) == 1:
+        return raw[0]
+    return raw
+
+
+class _TfReader:
+    """Values of one resource's ``conf``, recording which properties are written and which did not resolve."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.present: set[str] = set()
+        self.unresolved: set[str] = set()
+
+    def scalar(self, container: object, key: str, field: str) -> tuple[Value, ...]:
+        if not isinstance(container, dict) or key not in container:
+            return ()
+        value = _unwrap(container.get(key))
+        if value is None:
+            return ()
+        self.present.add(field)
+        if isinstance(value, str) and value.strip() and not _tf_unresolved(value):
+            return (Value(value.strip(), self.line),)
+        self.unresolved.add(field)
+        return (_placeholder(self.line),)
+
+    def strings(self, container: object, key: str, field: str) -> tuple[Value, ...]:
+        if not isinstance(container, dict) or key not in container:
+            return ()
+        raw = container.get(key)
+        if isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], list):
+            raw = raw[0]
+        if raw is None:
+            return ()
+        items = raw if isinstance(raw, list) else [raw]
+        if not items:  # an empty list (also Checkov's value for a list variable without default) claims nothing
+            return ()
+        self.present.add(field)
+        out: list[Value] = []
+        for item in items:
+            if isinstance(item, str) and item.strip() and not _tf_unresolved(item):
+                value = Value(item.strip(), self.line)
+                if value not in out:
+                    out.append(value)
+            elif field not in self.unresolved:
+                self.unresolved.add(field)
+                out.append(_placeholder(self.line))
+        return tuple(out)
+
+
+def terraform_subject(conf: object, resource_type: str, name: str, file: str = "") -> Optional[Resolved]:
+    """Map Checkov's resolved Terraform ``conf`` (HCL or plan) to a subject; None for other resource types."""
+    if not isinstance(conf, dict):
+        return None
+    address = conf.get("__address__")
+    resource = address if isinstance(address, str) and address else f"{resource_type}.{name}"
+    start = conf.get("__start_line__")
+    line = start if isinstance(start, int) and not isinstance(start, bool) and start > 0 else 0
+    reader = _TfReader(line)
+    subject: Subject
+    if resource_type in TF_LAYER_TYPES:
+        subject = LayerSubject(
+            resource=resource,
+            compatible_runtimes=reader.strings(conf, "compatible_runtimes", "compatible_runtimes"),
+            compatible_architectures=reader.strings(conf, "compatible_architectures", "compatible_architectures"),
+            line=line,
+            file=file,
+            resource_type=resource_type,
+        )
+    elif resource_type == TF_RUNTIME_MANAGEMENT_TYPE:
+        subject = FunctionSubject(
+            resource=resource,
+            update_modes=reader.scalar(conf, "update_runtime_on", "update_modes"),
+            runtime_version_arns=reader.scalar(conf, "runtime_version_arn", "runtime_version_arns"),
+            line=line,
+            file=file,
+            resource_type=resource_type,
+        )
+    elif resource_type in TF_FUNCTION_TYPES:
+        modes: tuple[Value, ...] = ()
+        arns: tuple[Value, ...] = ()
+        if "runtime_management_config" in conf:  # awscc: an object attribute
+            config = _unwrap(conf.get("runtime_management_config"))
+            if isinstance(config, dict):
+                modes = reader.scalar(config, "update_runtime_on", "update_modes")
+                arns = reader.scalar(config, "runtime_version_arn", "runtime_version_arns")
+            elif config is not None:
+                reader.present.update(("update_modes", "runtime_version_arns"))
+                reader.unresolved.update(("update_modes", "runtime_version_arns"))
+                arns = (_placeholder(line),)
+        subject = FunctionSubject(
+            resource=resource,
+            runtimes=reader.scalar(conf, "runtime", "runtimes"),
+            architectures=reader.strings(conf, "architectures", "architectures"),
+            update_modes=modes,
+            runtime_version_arns=arns,
+            line=line,
+            file=file,
+            resource_type=resource_type,
+        )
+    else:
+        return None
+    return Resolved(subject, frozenset(reader.present), frozenset(reader.unresolved))
+
+
+# ------------------------------------------------------------------------ files read again (CFN, SLS)
+
+
+@dataclass(frozen=True)
+class _Document:
+    document: object
+    subjects: dict[str, Subject]
+
+
+_documents: OrderedDict[str, Optional[_Document]] = OrderedDict()
+_MAX_DOCUMENTS = 32
+
+
+def _read(path: str) -> Optional[_Document]:
+    """The original file as this package reads it (cached per path per process); None when unreadable."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    key = f"{os.path.abspath(path)}\0{stat.st_mtime_ns}\0{stat.st_size}"
+    if key in _documents:
+        _documents.move_to_end(key)
+        return _documents[key]
+    result: Optional[_Document] = None
+    try:
+        from .loader import load_file
+        from .scan import subjects_from_document
+        from .sources import cloudformation
+
+        document = load_file(path)
+        _kind, found = subjects_from_document(document, path)
+        subjects = {s.resource: s for s in found}
+        # CloudFormation resources under a serverless.yml's ``resources:``, scanned by Checkov's CFN checks.
+        extra = _get(document, "resources")
+        if not cloudformation.is_template(document) and cloudformation.is_template(extra):
+            for subject in cloudformation.subjects(extra, path):
+                subjects.setdefault(subject.resource, subject)
+        result = _Document(document, subjects)
+    except Exception:  # unreadable or unparsable: the caller falls back to Checkov's conf
+        result = None
+    _documents[key] = result
+    while len(_documents) > _MAX_DOCUMENTS:
+        _documents.popitem(last=False)
+    return result
+
+
+def _file_of(scanned_file: str, conf: object) -> Optional[str]:
+    """The scanned file on disk: Checkov's ``__file__`` marker, else its path (relative to the scan root)."""
+    candidates: list[object] = []
+    if isinstance(conf, dict):
+        candidates.append(conf.get("__file__"))
+        candidates.append(_get(conf.get("Properties"), "__file__"))
+    candidates.append(scanned_file)
+    if isinstance(scanned_file, str) and scanned_file.startswith(("/", "\\")):
+        candidates.append(scanned_file.lstrip("/\\"))
+    for candidate in candidates:
+        if isinstance(candidate, str) and candidate and os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def _get(mapping: object, key: str) -> Any:
+    return dict.get(mapping, key) if isinstance(mapping, dict) else None
+
+
+def _written(mapping: object, key: str) -> bool:
+    return isinstance(mapping, dict) and _get(mapping, key) is not None
+
+
+def _cfn_subject(conf: dict[Any, Any], name: str, resource_type: str, file: Optional[str]) -> Optional[Resolved]:
+    from .sources import cloudformation
+
+    document = _read(file) if file else None
+    subject = document.subjects.get(name) if document is not None else None
+    if subject is None:  # fall back to Checkov's (already transformed) conf
+        found = cloudformation.subjects({"Resources": {name: conf}}, file or "")
+        subject = found[0] if found else None
+    if subject is None:
+        return None
+    props = _get(conf, "Properties")
+    present: set[str] = set()
+    if isinstance(subject, LayerSubject):
+        for key, field in (
+            ("CompatibleRuntimes", "compatible_runtimes"),
+            ("CompatibleArchitectures", "compatible_architectures"),
+        ):
+            if _written(props, key):
+                present.add(field)
+        return _from_presence(subject, present)
+    if _written(props, "Runtime"):
+        present.add("runtimes")
+    if _written(props, "Architectures"):
+        present.add("architectures")
+    config = _get(props, "RuntimeManagementConfig")
+    if isinstance(config, dict) and any(str(k).startswith("Fn::") for k in config):
+        present.update(("update_modes", "runtime_version_arns"))
+    elif isinstance(config, dict):
+        if _written(config, "UpdateRuntimeOn"):
+            present.add("update_modes")
+        if _written(config, "RuntimeVersionArn"):
+            present.add("runtime_version_arns")
+    elif config is not None:
+        present.add("update_modes")
+    resolved = _from_presence(subject, present)
+    # Values the original file resolves but Checkov's merged conf lacks (a Globals-only Runtime) count too.
+    extra = {n for n in ("runtimes", "architectures", "update_modes", "runtime_version_arns")
+             if _has_value(getattr(subject, n))}
+    return Resolved(subject, resolved.present | extra, resolved.unresolved)
+
+
+def _sls_name(document: object, section: str, conf: dict[Any, Any]) -> Optional[str]:
+    """Which ``functions.<name>`` / ``layers.<name>`` Checkov passed: matched by the body's first line."""
+    from .loader import position
+
+    start = conf.get("__startline__")
+    entries = _get(document, section)
+    if not isinstance(start, int) or not isinstance(entries, dict):
+        return None
+    matches = [str(key) for key, body in dict.items(entries) if isinstance(body, dict) and position(body)[0] == start]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _sls_subject(conf: dict[Any, Any], section: str, file: Optional[str]) -> Optional[Resolved]:
+    from .sources import serverless
+
+    document = _read(file) if file else None
+    name = _sls_name(document.document, section, conf) if document is not None else None
+    subject = document.subjects.get(f"{section}.{name}") if document is not None and name else None
+    provider: object = {}
+    body: object = conf
+    if subject is not None and document is not None:
+        provider = _get(document.document, "provider")
+        body = _get(_get(document.document, section), name or "")
+    else:  # fall back to Checkov's conf (it inherits only provider.runtime)
+        label = "function" if section == "functions" else "layer"
+        found = serverless.subjects({"service": "checkov", section: {label: conf}}, file or "")
+        subject = found[0] if found else None
+    if subject is None:
+        return None
+    present: set[str] = set()
+    if isinstance(subject, LayerSubject):
+        for key, field in (
+            ("compatibleRuntimes", "compatible_runtimes"),
+            ("compatibleArchitectures", "compatible_architectures"),
+        ):
+            if _written(body, key):
+                present.add(field)
+        return _from_presence(subject, present)
+    image = _written(body, "image")
+
+    def written(key: str, inherit: bool = True) -> object:
+        if _written(body, key):
+            return _get(body, key)
+        return _get(provider, key) if inherit else None
+
+    if written("runtime", inherit=not image) is not None:
+        present.add("runtimes")
+    if written("architecture") is not None:
+        present.add("architectures")
+    config = written("runtimeManagement")
+    if isinstance(config, dict):
+        if _written(config, "mode"):
+            present.add("update_modes")
+        if _written(config, "arn"):
+            present.add("runtime_version_arns")
+    elif isinstance(config, str) and "${" in config:
+        present.update(("update_modes", "runtime_version_arns"))
+    elif config is not None:
+        present.add("update_modes")
+    return _from_presence(subject, present)
+
+
+# -------------------------------------------------------------------------------------------- checks
+
+
+class _Evaluation:
+    """Subject and findings of the resource checked last: its eleven checks run back to back."""
+
+    def __init__(self) -> None:
+        self.key: tuple[object, ...] = ()
+        self.conf: object = None
+        self.value: Optional[tuple[Resolved, list[Finding]]] = None
+
+    def get(
+        self, key: tuple[object, ...], conf: object, compute: Callable[[], Optional[Resolved]], context: Any
+    ) -> Optional[tuple[Resolved, list[Finding]]]:
+        if self.conf is conf and self.key == key:
+            return self.value
+        resolved = compute()
+        value = None
+        if resolved is not None:
+            settings, catalog = context
+            value = resolved, evaluate(resolved.subject, settings, catalog)
+        self.key, self.conf, self.value = key, conf, value
+        return value
+
+
+_last = _Evaluation()
+
+
+class _LrrCheck:
+    """Shared behaviour, mixed in before Checkov's per-framework base check class."""
+
+    spec: RuleSpec
+    framework: str
+    kinds: tuple[str, ...]
+    _scanned_file: str = ""
+    _entity_name: str = ""
+
+    def _setup(self) -> None:
+        self.severity = Severities[self.spec.checkov_severity]
+
+    def run(self, scanned_file: str, entity_configuration: Any, entity_name: str, entity_type: str,
+            skip_info: Any) -> Any:
+        self._scanned_file = scanned_file if isinstance(scanned_file, str) else ""
+        self._entity_name = entity_name if isinstance(entity_name, str) else ""
+        return super().run(scanned_file, entity_configuration, entity_name, entity_type, skip_info)  # type: ignore[misc]
+
+    def scan_entity_conf(self, conf: Any, entity_type: str) -> CheckResult:
+        try:
+            self.details = []
+            if not isinstance(conf, dict):
+                return CheckResult.UNKNOWN
+            if self.framework == "terraform":
+                result = super().scan_entity_conf(conf, entity_type)  # type: ignore[misc]  # count = 0, dynamic
+                return result if isinstance(result, CheckResult) else CheckResult.UNKNOWN
+            return self._decide(conf, entity_type)
+        except Exception:  # a check must never raise, whatever the conf holds
+            return CheckResult.UNKNOWN
+
+    # Checkov's Terraform base class calls this after its own count/dynamic handling.
+    def scan_resource_conf(self, conf: Any) -> CheckResult:
+        try:
+            return self._decide(conf, str(getattr(self, "entity_type", "") or ""))
+        except Exception:
+            return CheckResult.UNKNOWN
+
+    def _decide(self, conf: dict[Any, Any], entity_type: str) -> CheckResult:
+        context = _context()
+        if context is None:
+            return CheckResult.UNKNOWN
+        name = self._entity_name
+        scanned = self._scanned_file
+        key = (self.framework, scanned, name, entity_type, id(context))
+        evaluation = _last.get(key, conf, lambda: self._resolve(conf, entity_type, name, scanned), context)
+        if evaluation is None:
+            return CheckResult.UNKNOWN
+        resolved, findings = evaluation
+        result = verdict(self.spec.code, resolved, findings)
+        self.details = [f.message for f in findings if f.rule == self.spec.code]
+        self.evaluated_keys = []
+        return result
+
+    def _resolve(self, conf: dict[Any, Any], entity_type: str, name: str, scanned: str) -> Optional[Resolved]:
+        if self.framework == "terraform":
+            return terraform_subject(conf, entity_type, name, scanned.lstrip("/\\") if scanned else "")
+        file = _file_of(scanned, conf)
+        if self.framework == "cloudformation":
+            resource_type = _get(conf, "Type")
+            if not isinstance(resource_type, str):
+                return None
+            return _cfn_subject(conf, name, resource_type, file)
+        section = "layers" if self.kinds == ("layer",) else "functions"
+        return _sls_subject(conf, section, file)
+
+
+def _check_name(spec: RuleSpec) -> str:
+    return f"{spec.title} ({spec.code})"
+
+
+def _categories(spec: RuleSpec) -> list[CheckCategories]:
+    for tag, category in _CATEGORIES.items():
+        if tag in spec.tags:
+            return [category]
+    return [CheckCategories.GENERAL_SECURITY]
+
+
+def _entities(framework: str, code: str, kinds: tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    if framework == "terraform":
+        if "function" in kinds:
+            updates = code in UPDATE_MODE_CODES
+            out += [TF_RUNTIME_MANAGEMENT_TYPE, "awscc_lambda_function"] if updates else TF_FUNCTION_TYPES
+        if "layer" in kinds:
+            out += TF_LAYER_TYPES
+    elif framework == "cloudformation":
+        if "function" in kinds:
+            out += CFN_FUNCTION_TYPES
+        if "layer" in kinds:
+            out += CFN_LAYER_TYPES
+    else:
+        out.append(SERVERLESS_ENTITY)
+    return tuple(out)
+
+
+def _kinds(code: str) -> tuple[str, ...]:
+    return tuple(kind for kind, codes in (("function", FUNCTION_CODES), ("layer", LAYER_CODES_ALL)) if code in codes)
+
+
+def _base_class(framework: str, layer: bool) -> type:
+    if framework == "terraform":
+        from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
+        return BaseResourceCheck
+    if framework == "cloudformation":
+        from checkov.cloudformation.checks.resource.base_resource_check import BaseResourceCheck as CfnCheck
+
+        return CfnCheck
+    if layer:
+        from checkov.serverless.checks.layer.base_layer_check import BaseLayerCheck
+
+        return BaseLayerCheck
+    from checkov.serverless.checks.function.base_function_check import BaseFunctionCheck
+
+    return BaseFunctionCheck
+
+
+def _check_class(framework: str, spec: RuleSpec, kinds: tuple[str, ...]) -> type:
+    """One class per rule, framework and (for Serverless, whose functions and layers have separate registries)
+    kind of resource."""
+    base = _base_class(framework, kinds == ("layer",))
+
+    def __init__(self: Any) -> None:
+        entities = _entities(framework, spec.code, kinds)
+        if framework == "terraform" or framework == "cloudformation":
+            base.__init__(self, name=_check_name(spec), id=spec.checkov_id, categories=_categories(spec),
+                          supported_resources=entities, guideline=spec.url)
+        else:
+            base.__init__(self, name=_check_name(spec), id=spec.checkov_id, categories=_categories(spec),
+                          supported_entities=entities, guideline=spec.url)
+        self._setup()
+
+    namespace: dict[str, Any] = {"__init__": __init__, "spec": spec, "framework": framework, "kinds": kinds,
+                                 "__doc__": spec.description}
+    # Checkov's per-framework abstract hooks all decide the same way.
+    for hook in ("scan_function_conf", "scan_layer_conf"):
+        namespace[hook] = _LrrCheck.scan_resource_conf
+    class_name = f"{framework.capitalize()}{spec.code}{''.join(k.capitalize() for k in kinds)}"
+    return type(class_name, (_LrrCheck, base), namespace)
+
+
+def make_checks(framework: str) -> list[Any]:
+    """New check instances for one framework (each registers itself with Checkov's registry)."""
+    if framework not in FRAMEWORKS:
+        raise ValueError(f"unknown framework {framework!r}; expected one of {', '.join(FRAMEWORKS)}")
+    checks = []
+    for spec in RULES:
+        kinds = _kinds(spec.code)
+        groups = [(kind,) for kind in kinds] if framework == "serverless" else [kinds]
+        checks.extend(_check_class(framework, spec, group)() for group in groups)
+    return checks
+
+
+def register(*frameworks: str) -> None:
+    """Called by the shims in ``checkov_checks/``: register every rule for each framework (all by default).
+
+    Checkov executes the shim folder once per runner; its registries ignore a second check with the same ID.
+    """
+    for framework in frameworks or FRAMEWORKS:
+        make_checks(framework)

@@ -1,0 +1,178 @@
+"""``check [PATH ...]``: the pre-commit hook's command. Scan files, print findings, exit 0 / 1 / 2.
+
+Exit codes follow the pre-commit contract: 0 when nothing reaches ``--fail-on``, 1 when something does, 2 for
+usage errors and for files that cannot be read or parsed. An unreadable file costs one ``path: problem`` line
+on stderr; every other file is still checked and reported, so one broken file never hides the rest.
+
+Speed matters here (the hook runs on every commit), so nothing is imported before it is needed: a process
+pool only with ``--jobs``, the Terraform parser only for ``.tf`` files, SARIF's URL helpers only for SARIF.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..catalog import Catalog
+from ..model import Finding
+from ..output import one_line, render, use_color
+from ..scan import TERRAFORM_SUFFIXES, FileResult, iter_files, scan_file
+from ..settings import Settings
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, context, fail
+
+STALE_CATALOG_DAYS = 180
+"""Warn when ``as_of`` is this far past the catalog's review date: announcements since then are missing."""
+
+MAX_CHUNK = 256
+"""Files per pool task: large enough to amortise inter-process traffic, small enough to balance the load."""
+
+TerraformVariables = dict[str, object]
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.jobs < 0:
+        return fail(f"--jobs: {args.jobs} is not a number of worker processes (0 means one per CPU)")
+    try:
+        settings, catalog = context(args)
+    except UsageError as exc:
+        return fail(str(exc))
+    stale = stale_catalog_warning(settings, catalog)
+    if stale:
+        print(f"lambda-runtime-rules: warning: {stale}", file=sys.stderr)
+
+    results = check_files(iter_files(list(args.paths)), settings, catalog, jobs=args.jobs)
+    findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
+    errors = [(r.path, r.error) for r in results if r.error]
+    for _, problem in errors:
+        print(one_line(problem), file=sys.stderr)
+
+    if args.output:
+        color = args.color == "always"
+        report = render(args.format, findings, errors, color=color)
+        try:
+            Path(args.output).write_text(report, encoding="utf-8")
+        except OSError as exc:
+            return fail(f"{args.output}: cannot write: {exc.strerror or exc}")
+    else:
+        sys.stdout.write(render(args.format, findings, errors, color=use_color(sys.stdout, args.color)))
+        sys.stdout.flush()
+    return exit_code(findings, bool(errors), args.fail_on)
+
+
+def exit_code(findings: Sequence[Finding], had_errors: bool, fail_on: str) -> int:
+    """2 when some input could not be checked (a hook must not pass on a file it never read), else 1 / 0."""
+    if had_errors:
+        return EXIT_USAGE
+    if fail_on == "never":
+        return EXIT_OK
+    if fail_on == "warning":
+        return EXIT_FINDINGS if findings else EXIT_OK
+    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def stale_catalog_warning(settings: Settings, catalog: Catalog) -> str:
+    """A one-line warning when the catalog is too old to speak for ``as_of``, else ''."""
+    age = (settings.as_of - catalog.reviewed).days
+    if age <= STALE_CATALOG_DAYS:
+        return ""
+    return (
+        f"the runtime catalog was reviewed on {catalog.reviewed.isoformat()}, {age} days before "
+        f"{settings.as_of.isoformat()}; deprecations announced since are missing "
+        "(upgrade lambda-runtime-rules, or add them with a --catalog overlay)"
+    )
+
+
+# --- scanning ----------------------------------------------------------------------------------------------
+
+
+def terraform_variables(files: Sequence[Path]) -> dict[Path, TerraformVariables]:
+    """Variable defaults per Terraform directory, gathered from every ``.tf`` file there (not only the ones
+    named), because a hook is handed ``main.tf`` alone while its ``variables.tf`` sits beside it.
+
+    A file that cannot be read or parsed contributes nothing here; its own scan reports the problem.
+    """
+    folders = sorted({path.parent for path in files if path.suffix.lower() in TERRAFORM_SUFFIXES})
+    if not folders:
+        return {}
+    from ..sources import terraform
+
+    gathered: dict[Path, TerraformVariables] = {}
+    for folder in folders:
+        merged: TerraformVariables = {}
+        try:
+            members = sorted(p for p in folder.iterdir() if p.suffix.lower() in TERRAFORM_SUFFIXES and p.is_file())
+        except OSError:
+            members = []
+        for member in members:
+            try:
+                merged.update(terraform.variable_defaults(member.read_text(encoding="utf-8")))
+            except (OSError, UnicodeDecodeError, terraform.TerraformError):
+                continue
+        gathered[folder] = merged
+    return gathered
+
+
+def check_files(files: Sequence[Path], settings: Settings, catalog: Catalog, jobs: int = 1) -> list[FileResult]:
+    """One result per file, in the order given, whatever ``jobs`` is (0 means one worker per CPU)."""
+    variables = terraform_variables(files)
+    tasks = [
+        (path, variables.get(path.parent) if path.suffix.lower() in TERRAFORM_SUFFIXES else None) for path in files
+    ]
+    workers = (os.cpu_count() or 1) if jobs == 0 else jobs
+    if workers <= 1 or len(tasks) <= 1:
+        return [_scan_one(path, tfvars, settings, catalog) for path, tfvars in tasks]
+    return _scan_parallel(tasks, settings, catalog, workers)
+
+
+def _scan_one(path: Path, tfvars: TerraformVariables | None, settings: Settings, catalog: Catalog) -> FileResult:
+    # The cyclic GC pauses while one file is parsed: a template's node tree is tens of thousands of young
+    # containers that the collector would traverse again and again (a third of the corpus time), yet nothing
+    # in it is cyclic garbage; reference counting frees the tree when the file is done.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return scan_file(path, settings, catalog, terraform_variables=tfvars)
+    except Exception as exc:  # a bug must not hide the other files' findings, nor print a traceback to a hook
+        return FileResult(str(path), error=f"{path}: internal error, please report: {type(exc).__name__}: {exc}")
+    finally:
+        if paused:
+            gc.enable()
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(settings: Settings, catalog: Catalog) -> None:
+    """The parent's validated catalog travels to each worker once, so no worker loads or validates it again."""
+    _WORKER["settings"] = settings
+    _WORKER["catalog"] = catalog
+
+
+def _scan_chunk(chunk: list[tuple[Path, TerraformVariables | None]]) -> list[FileResult]:
+    settings, catalog = _WORKER["settings"], _WORKER["catalog"]
+    assert isinstance(settings, Settings) and isinstance(catalog, Catalog)
+    results = []
+    for path, tfvars in chunk:
+        result = _scan_one(path, tfvars, settings, catalog)
+        result.subjects = []  # the parent needs only findings and errors: keep the pickles small
+        results.append(result)
+    return results
+
+
+def _scan_parallel(
+    tasks: list[tuple[Path, TerraformVariables | None]], settings: Settings, catalog: Catalog, workers: int
+) -> list[FileResult]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1, min(MAX_CHUNK, -(-len(tasks) // (workers * 4))))
+    chunks = [tasks[start : start + size] for start in range(0, len(tasks), size)]
+    workers = min(workers, len(chunks))
+    results: list[FileResult] = []
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(settings, catalog)) as pool:
+        for part in pool.map(_scan_chunk, chunks):  # map keeps submission order: deterministic output
+            results.extend(part)
+    return results

@@ -1,0 +1,219 @@
+"""Findings as text, JSON or SARIF: the report formats every sub-command shares.
+
+Each formatter takes findings already sorted by the caller (``Finding.sort_key``) and returns the whole report
+as one string, so a command can write it to stdout or a file in one go. Only the standard library is used, and
+only what a format needs is imported, because a pre-commit run pays for every import.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from . import __version__
+from .model import Finding
+from .rules import PROJECT_URL, RULES
+
+TOOL_NAME = "lambda-runtime-rules"
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+
+_RESET = "\033[0m"
+_STYLES = {"error": "\033[1;31m", "warning": "\033[1;33m", "path": "\033[1m"}
+
+
+def use_color(stream: IO[str], mode: str = "auto", env: Mapping[str, str] | None = None) -> bool:
+    """``always`` / ``never`` as asked; ``auto`` only on a terminal, and never when NO_COLOR is set."""
+    if mode == "always":
+        return True
+    if mode == "never":
+        return False
+    env = os.environ if env is None else env
+    if env.get("NO_COLOR") or env.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"{_STYLES[style]}{text}{_RESET}" if color else text
+
+
+def one_line(text: str) -> str:
+    """Problems read from files may carry newlines (parser messages): a report line must stay one line."""
+    return " ".join(text.split())
+
+
+# --- text --------------------------------------------------------------------------------------------------
+
+
+def text_line(finding: Finding, color: bool = False) -> str:
+    """``path:line:col: ID message``, the shape editors and pre-commit users click through."""
+    where = _paint(f"{finding.file}:{finding.line}:{finding.column}:", "path", color)
+    return f"{where} {_paint(finding.rule, finding.severity, color)} {one_line(finding.message)}"
+
+
+def format_text(findings: Sequence[Finding], color: bool = False) -> str:
+    return "".join(text_line(f, color) + "\n" for f in findings)
+
+
+# --- json --------------------------------------------------------------------------------------------------
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    """The JSON record: the seven documented keys, then ``runtime`` (empty when the rule is not about one)."""
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "file": finding.file,
+        "line": finding.line,
+        "column": finding.column,
+        "resource": finding.resource,
+        "message": finding.message,
+        "runtime": finding.runtime,
+    }
+
+
+def format_json(findings: Sequence[Finding]) -> str:
+    return json.dumps([finding_dict(f) for f in findings], indent=2) + "\n"
+
+
+# --- sarif -------------------------------------------------------------------------------------------------
+
+
+def artifact_uri(file: str, root: Path | None = None) -> tuple[str, bool]:
+    """A SARIF artifact URI for ``file`` and whether it is relative to ``root`` (code scanning needs that).
+
+    Files under ``root`` (default: the working directory, which is the checkout in CI) become relative POSIX
+    paths, percent-encoded; anything else becomes an absolute ``file://`` URI.
+    """
+    from urllib.parse import quote
+
+    base = Path(os.path.abspath(root or os.curdir))
+    absolute = Path(os.path.abspath(file))
+    try:
+        relative = absolute.relative_to(base)
+    except ValueError:
+        return absolute.as_uri(), False
+    return quote(relative.as_posix()), True
+
+
+def _sarif_rule(spec: Any) -> dict[str, Any]:
+    return {
+        "id": spec.code,
+        "name": spec.slug,
+        "shortDescription": {"text": spec.title},
+        "fullDescription": {"text": spec.description},
+        "helpUri": spec.url,
+        "help": {
+            "text": f"{spec.description} See {spec.url}",
+            "markdown": f"{spec.description}\n\n[{spec.code} documentation]({spec.url})",
+        },
+        "defaultConfiguration": {"level": spec.severity},
+        "properties": {"tags": list(spec.tags), "checkovId": spec.checkov_id},
+    }
+
+
+def _location(file: str, line: int, column: int, root: Path | None) -> dict[str, Any]:
+    uri, relative = artifact_uri(file, root)
+    artifact: dict[str, Any] = {"uri": uri}
+    if relative:
+        artifact["uriBaseId"] = SRCROOT
+    physical: dict[str, Any] = {"artifactLocation": artifact}
+    if line >= 1:  # SARIF lines and columns are 1-based; 0 means "unknown" here, so leave the region out
+        region: dict[str, Any] = {"startLine": line}
+        if column >= 1:
+            region["startColumn"] = column
+        physical["region"] = region
+    return {"physicalLocation": physical}
+
+
+def sarif_log(
+    findings: Sequence[Finding],
+    errors: Sequence[tuple[str, str]] = (),
+    root: Path | None = None,
+) -> dict[str, Any]:
+    """A SARIF 2.1.0 log with one run: every rule's metadata, the results, and unreadable files as notifications.
+
+    ``errors`` are ``(file, problem)`` pairs; they make ``executionSuccessful`` false, as the exit code 2 does.
+    """
+    index = {spec.code: i for i, spec in enumerate(RULES)}
+    results = []
+    for finding in findings:
+        result: dict[str, Any] = {
+            "ruleId": finding.rule,
+            "level": finding.severity,
+            "message": {"text": one_line(finding.message)},
+            "locations": [_location(finding.file, finding.line, finding.column, root)],
+        }
+        if finding.rule in index:
+            result["ruleIndex"] = index[finding.rule]
+        if finding.resource:
+            result["locations"][0]["logicalLocations"] = [{"name": finding.resource, "kind": "resource"}]
+        if finding.runtime:
+            result["properties"] = {"resource": finding.resource, "runtime": finding.runtime}
+        results.append(result)
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": one_line(problem)},
+            "locations": [_location(file, 0, 0, root)],
+            "descriptor": {"id": "input-error"},
+        }
+        for file, problem in errors
+    ]
+    invocation: dict[str, Any] = {"executionSuccessful": not errors}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    base = Path(os.path.abspath(root or os.curdir))
+    return {
+        "$schema": SARIF_SCHEMA_URI,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL_NAME,
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": PROJECT_URL,
+                        "rules": [_sarif_rule(spec) for spec in RULES],
+                    }
+                },
+                "invocations": [invocation],
+                "originalUriBaseIds": {SRCROOT: {"uri": base.as_uri().rstrip("/") + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def format_sarif(
+    findings: Sequence[Finding],
+    errors: Sequence[tuple[str, str]] = (),
+    root: Path | None = None,
+) -> str:
+    return json.dumps(sarif_log(findings, errors, root), indent=2) + "\n"
+
+
+def render(
+    fmt: str,
+    findings: Sequence[Finding],
+    errors: Sequence[tuple[str, str]] = (),
+    color: bool = False,
+    root: Path | None = None,
+) -> str:
+    """The report in ``fmt`` (text, json or sarif). Text and JSON leave errors to stderr; SARIF carries them too."""
+    if fmt == "json":
+        return format_json(findings)
+    if fmt == "sarif":
+        return format_sarif(findings, errors, root)
+    return format_text(findings, color)

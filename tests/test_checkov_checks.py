@@ -1,0 +1,409 @@
+"""The Checkov checks through the real Checkov CLI: exact verdicts per fixture resource, loader, settings, parity.
+
+The helpers at the top (running Checkov offline with pinned settings) are shared with test_checkov_corpus.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+CHECKOV_FIXTURES = FIXTURES / "checkov"
+CHECKS_DIR = ROOT / "lambda_runtime_rules" / "checkov_checks"
+AS_OF = "2026-11-23"
+
+
+def checkov_executable() -> str:
+    script = Path(sys.executable).with_name("checkov")
+    return str(script) if script.is_file() else "checkov"
+
+
+def environment(**settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env.update(
+        {
+            "BC_SKIP_MAPPING": "TRUE",
+            "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
+            "LAMBDA_RUNTIME_RULES_AS_OF": AS_OF,
+            "LAMBDA_RUNTIME_RULES_WARN_DAYS": "200",
+            "LAMBDA_RUNTIME_RULES_CONFIG": str(CHECKOV_FIXTURES / "lambda-runtime-rules.yaml"),
+        }
+    )
+    env.update({f"LAMBDA_RUNTIME_RULES_{k.upper()}": v for k, v in settings.items()})
+    return env
+
+
+def run_checkov(args: list[str], env: dict[str, str], cwd: Path = ROOT, timeout: int = 900) -> tuple[list[Any], str]:
+    """Checkov's JSON reports (always a list) and its stderr."""
+    command = [checkov_executable(), *args, "--skip-download", "-o", "json", "--compact"]
+    completed = subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    assert completed.returncode in (0, 1), f"checkov exit {completed.returncode}: {completed.stderr[-3000:]}"
+    # One JSON document per -d argument, printed one after the other.
+    reports: list[Any] = []
+    decoder, text, index = json.JSONDecoder(), completed.stdout, 0
+    while True:
+        while index < len(text) and text[index].isspace():
+            index += 1
+        if index >= len(text) or text[index] not in "[{":
+            break
+        data, index = decoder.raw_decode(text, index)
+        reports.extend(data if isinstance(data, list) else [data])
+    return [r for r in reports if isinstance(r, dict) and "results" in r], completed.stderr
+
+
+def verdicts(reports: list[Any], prefix: str = "CKV_LRR_") -> dict[tuple[str, str], dict[str, str]]:
+    """(check_type, resource) -> {check_id: PASSED|FAILED|SKIPPED} for our checks."""
+    out: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for report in reports:
+        for kind, label in (("passed_checks", "PASSED"), ("failed_checks", "FAILED"), ("skipped_checks", "SKIPPED")):
+            for record in report["results"].get(kind, []):
+                if record["check_id"].startswith(prefix):
+                    out[(report["check_type"], record["resource"])][record["check_id"]] = label
+    return dict(out)
+
+
+def records(reports: list[Any], prefix: str = "CKV_LRR_") -> list[tuple[str, str, dict[str, Any]]]:
+    """(check_type, PASSED|FAILED|SKIPPED, record) for our checks."""
+    out = []
+    for report in reports:
+        for kind, label in (("passed_checks", "PASSED"), ("failed_checks", "FAILED"), ("skipped_checks", "SKIPPED")):
+            for record in report["results"].get(kind, []):
+                if record["check_id"].startswith(prefix):
+                    out.append((report["check_type"], label, record))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ expectations
+
+import pytest  # noqa: E402
+
+from lambda_runtime_rules.rules import BY_CODE, RULES  # noqa: E402
+
+ALL_IDS = {spec.checkov_id for spec in RULES}
+FN = ("1001", "1002", "1003", "1004", "1005", "2001")
+UM = ("3001", "3002", "3003")
+LY = ("1005", "4001", "4002")  # the engine reports an unknown runtime on layers too
+LETTERS = {"P": "PASSED", "F": "FAILED", "S": "SKIPPED", "U": "UNKNOWN"}
+
+
+def _row(ids: tuple[str, ...], letters: str) -> dict[str, str]:
+    letters = letters.replace(" ", "")
+    assert len(ids) == len(letters)
+    return {f"CKV_LRR_{i}": LETTERS[v] for i, v in zip(ids, letters)}
+
+
+def _table(check_type: str, rows: dict[str, tuple[tuple[str, ...], str]]) -> dict[tuple[str, str], dict[str, str]]:
+    return {(check_type, resource): _row(ids, letters) for resource, (ids, letters) in rows.items()}
+
+
+TF_FN, TF_UM, TF_LY = "aws_lambda_function.", "aws_lambda_runtime_management_config.", "aws_lambda_layer_version."
+CFN_FN, SAM_FN = "AWS::Lambda::Function.", "AWS::Serverless::Function."
+FN_UM = FN + UM
+
+EXPECTED = {
+    **_table("terraform", {
+        TF_FN + "PassSupported": (FN, "PPPPPP"),
+        TF_FN + "FailUpdateBlocked": (FN, "FPPPPP"),
+        TF_FN + "FailCreateBlocked": (FN, "PFPPPP"),
+        TF_FN + "FailDeprecatedViaVariable": (FN, "PPFPPP"),
+        TF_FN + "FailDeprecationSoon": (FN, "PPPFPP"),
+        TF_FN + "FailUnknownRuntime": (FN, "PPPPFP"),
+        TF_FN + "FailArchitectureViaLocal": (FN, "PFPPPF"),
+        TF_FN + "UnknownRuntime": (FN, "UUUUUU"),
+        TF_FN + "UnknownImage": (FN, "UUUUUU"),
+        TF_FN + "SkippedDeprecated": (FN, "PPSPPP"),
+        TF_FN + "ExemptDeprecated": (FN, "PPPPPP"),
+        TF_UM + "PassAuto": (UM, "PPP"),
+        TF_UM + "FailManualWithoutArn": (UM, "PFF"),
+        TF_UM + "FailManualBadArn": (UM, "PFF"),
+        TF_UM + "FailManualPinned": (UM, "PFP"),
+        TF_UM + "UnknownMode": (UM, "UUU"),
+        "awscc_lambda_function.PassAwscc": (FN_UM, "PPPPPP PPP"),
+        "awscc_lambda_function.FailAwsccManual": (FN_UM, "PPPPPP PFP"),
+        TF_LY + "PassLayer": (LY, "PPP"),
+        TF_LY + "FailLayerDeprecated": (LY, "PFU"),
+        TF_LY + "FailLayerArchitecture": (LY, "PFF"),
+        TF_LY + "UnknownLayer": (LY, "UUU"),
+        "awscc_lambda_layer_version.PassAwsccLayer": (LY, "PPP"),
+    }),
+    **_table("terraform_plan", {
+        TF_FN + "PassSupported": (FN, "PPPPPP"),
+        TF_FN + "FailDeprecated": (FN, "PPFPPP"),
+        TF_FN + "UnknownImage": (FN, "UUUUUU"),
+        TF_UM + "FailManualWithoutArn": (UM, "PFF"),
+        TF_LY + "FailLayerArchitecture": (LY, "PFF"),
+    }),
+    **_table("cloudformation", {
+        CFN_FN + "PassSupported": (FN_UM, "PPPPPP PPP"),
+        CFN_FN + "FailUpdateBlocked": (FN_UM, "FPPPPP PPP"),
+        CFN_FN + "FailCreateBlocked": (FN_UM, "PFPPPP PPP"),
+        CFN_FN + "FailDeprecatedViaAllowedValues": (FN_UM, "PPFPPP PPP"),
+        CFN_FN + "FailDeprecatedViaIfBranch": (FN_UM, "PPFPPP PPP"),
+        CFN_FN + "FailDeprecatedViaFindInMap": (FN_UM, "PPFPPP PPP"),
+        CFN_FN + "FailDeprecationSoon": (FN_UM, "PPPFPP PPP"),
+        CFN_FN + "FailUnknownRuntime": (FN_UM, "PPPPFP PPP"),
+        CFN_FN + "FailArchitecture": (FN_UM, "PFPPPF PPP"),
+        CFN_FN + "UnknownImportedRuntime": (FN_UM, "UUUUUU PPP"),
+        CFN_FN + "UnknownImage": (FN_UM, "UUUUUU PPP"),
+        CFN_FN + "PassAutoUpdate": (FN_UM, "PPPPPP PPP"),
+        CFN_FN + "FailManualWithoutArn": (FN_UM, "PPPPPP PFF"),
+        CFN_FN + "FailManualBadArn": (FN_UM, "PPPPPP PFF"),
+        CFN_FN + "FailArnWithAuto": (FN_UM, "PPPPPP PPF"),
+        CFN_FN + "UnknownUpdateMode": (FN_UM, "PPPPPP UUU"),
+        CFN_FN + "SkippedDeprecated": (FN_UM, "PPSPPP PPP"),
+        CFN_FN + "ExemptDeprecated": (FN_UM, "PPPPPP PPP"),
+        "AWS::Lambda::LayerVersion.PassLayer": (LY, "PPP"),
+        "AWS::Lambda::LayerVersion.FailLayerDeprecated": (LY, "PFU"),
+        "AWS::Lambda::LayerVersion.FailLayerArchitecture": (LY, "PFF"),
+        "AWS::Lambda::LayerVersion.UnknownLayer": (LY, "UUU"),
+        SAM_FN + "FailInheritedDeprecated": (FN_UM, "PPFPPP PPP"),
+        SAM_FN + "PassOwnRuntime": (FN_UM, "PPPPPP PPP"),
+        SAM_FN + "FailCreateBlockedOwnArchitecture": (FN_UM, "PFPPPP PPP"),
+        "AWS::Serverless::LayerVersion.PassSamLayer": (LY, "PPU"),
+    }),
+    **_table("serverless", {
+        "failInheritedDeprecated": (FN_UM, "PPFPPP PPP"),
+        "failUpdateBlocked": (FN_UM, "FPPPPF PPP"),
+        "failDeprecationSoon": (FN_UM, "PPPFPP PPP"),
+        "failUnknownRuntime": (FN_UM, "PPPPFP PPP"),
+        "passOwnRuntime": (FN_UM, "PPPPPP PPP"),
+        "failCreateBlockedInheritedArm": (FN_UM, "PFPPPF PPP"),
+        "failManualPinned": (FN_UM, "PPPPPP PFP"),
+        "failManualWithoutArn": (FN_UM, "PPPPPP PFF"),
+        "passAutoUpdate": (FN_UM, "PPPPPP PPP"),
+        "unknownRuntime": (FN_UM, "UUUUUU PPP"),
+        "unknownImage": (FN_UM, "UUUUUU PPP"),
+        "skippedDeprecated": (FN_UM, "PPSPPP PPP"),
+        "exemptDeprecated": (FN_UM, "PPPPPP PPP"),
+        "passLayer": (LY, "PPP"),
+        "failLayerDeprecated": (LY, "PFU"),
+        "failLayerArchitecture": (LY, "PFF"),
+    }),
+}
+FRAMEWORKS = ["terraform", "terraform_plan", "cloudformation", "serverless"]
+
+
+def _high_compliance(expected: dict[str, str]) -> dict[str, str]:
+    """Under high compliance, Manual is EL3001 (an error) instead of WL3002."""
+    out = dict(expected)
+    if out.get("CKV_LRR_3002") == "FAILED":
+        out["CKV_LRR_3001"], out["CKV_LRR_3002"] = "FAILED", "PASSED"
+    return out
+
+
+def _fixture_scan(**settings: str) -> tuple[list[Any], str]:
+    args = ["-d", str(CHECKOV_FIXTURES), "--framework", *FRAMEWORKS,
+            "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_LRR_*"]
+    return run_checkov(args, environment(**settings))
+
+
+@pytest.fixture(scope="module")
+def fixture_scan() -> tuple[list[Any], str]:
+    return _fixture_scan()
+
+
+def _assert_exact(actual: dict[tuple[str, str], dict[str, str]], expected: dict[tuple[str, str], dict[str, str]]):
+    for key, checks in expected.items():
+        # UNKNOWN is left out of Checkov's report: absent from passed, failed and skipped.
+        shown = {check: verdict for check, verdict in checks.items() if verdict != "UNKNOWN"}
+        assert actual.get(key, {}) == shown, key
+    unexpected = set(actual) - set(expected)
+    assert not unexpected, f"results for resources without expectations: {sorted(unexpected)}"
+
+
+# ------------------------------------------------------------------------------------------------ tests
+
+
+def test_every_fixture_resource_gets_exactly_the_expected_verdicts(fixture_scan):
+    reports, stderr = fixture_scan
+    assert "Traceback" not in stderr
+    _assert_exact(verdicts(reports), EXPECTED)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_the_real_loader_registers_every_check_for_every_framework(fixture_scan, framework):
+    reports, _ = fixture_scan
+    seen = {check for (kind, _), checks in verdicts(reports).items() if kind == framework for check in checks}
+    assert seen == ALL_IDS
+
+
+def test_records_carry_name_severity_and_guideline(fixture_scan):
+    reports, _ = fixture_scan
+    found = records(reports)
+    assert found
+    for _, _, record in found:
+        spec = next(s for s in RULES if s.checkov_id == record["check_id"])
+        assert record["severity"] == spec.checkov_severity
+        assert record["guideline"] == spec.url
+        assert spec.title in record["check_name"] and spec.code in record["check_name"]
+
+
+def test_fixture_names_say_the_outcome():
+    """Pass*/Fail*/Unknown*/Skipped*/Exempt* names agree with their rows (case-insensitive first word)."""
+    for (_, resource), checks in EXPECTED.items():
+        name = resource.rsplit(".", 1)[-1].lower()
+        values = set(checks.values())
+        if name.startswith("pass") or name.startswith("exempt"):
+            assert values <= {"PASSED", "UNKNOWN"}, resource
+        elif name.startswith("fail"):
+            assert "FAILED" in values, resource
+        elif name.startswith("unknown"):
+            assert "UNKNOWN" in values and "FAILED" not in values, resource
+        elif name.startswith("skipped"):
+            assert "SKIPPED" in values, resource
+        else:
+            raise AssertionError(f"fixture name does not say its outcome: {resource}")
+
+
+def test_every_check_has_passing_and_failing_fixtures_per_framework():
+    for framework in ("terraform", "cloudformation", "serverless"):
+        rows = [checks for (kind, _), checks in EXPECTED.items() if kind == framework]
+        rows += [_high_compliance(checks) for checks in rows]  # EL3001 fails only under high compliance
+        for check in ALL_IDS:
+            outcomes = {checks.get(check) for checks in rows}
+            assert {"PASSED", "FAILED"} <= outcomes, (framework, check)
+
+
+def test_high_compliance_turns_manual_into_el3001():
+    reports, stderr = _fixture_scan(high_compliance="true")
+    assert "Traceback" not in stderr
+    _assert_exact(verdicts(reports), {key: _high_compliance(checks) for key, checks in EXPECTED.items()})
+
+
+def test_an_invalid_setting_prints_one_line_and_reports_nothing():
+    args = ["-d", str(CHECKOV_FIXTURES / "cloudformation"), "--framework", "cloudformation",
+            "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_LRR_*"]
+    reports, stderr = run_checkov(args, environment(warn_days="soon"))
+    ours = [line for line in stderr.splitlines() if line.startswith("lambda-runtime-rules:")]
+    assert len(ours) == 1, stderr
+    assert "LAMBDA_RUNTIME_RULES_WARN_DAYS" in ours[0] and "UNKNOWN" in ours[0]
+    assert "Traceback" not in stderr
+    # Checkov's own skip comments are applied before a check runs; everything else is UNKNOWN (left out).
+    shown = {v for checks in verdicts(reports).values() for v in checks.values()}
+    assert shown <= {"SKIPPED"}
+
+
+def test_run_all_external_checks_keeps_ours_when_check_narrows_the_set():
+    base = ["-d", str(CHECKOV_FIXTURES / "cloudformation"), "--framework", "cloudformation",
+            "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_AWS_45"]
+    narrowed, _ = run_checkov(base, environment())
+    assert verdicts(narrowed) == {}
+    everything, _ = run_checkov([*base, "--run-all-external-checks"], environment())
+    assert {c for checks in verdicts(everything).values() for c in checks} == ALL_IDS
+
+
+def test_hard_fail_on_high_severity_only():
+    args = ["-d", str(CHECKOV_FIXTURES / "serverless"), "--framework", "serverless",
+            "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_LRR_1003,CKV_LRR_4001",
+            "--hard-fail-on", "HIGH"]
+    completed = subprocess.run([checkov_executable(), *args, "--skip-download", "--quiet", "--compact"],
+                               cwd=ROOT, env=environment(), capture_output=True, text=True, check=False)
+    # Both checks fail on the fixtures but are MEDIUM: --hard-fail-on HIGH keeps the exit code 0.
+    assert "CKV_LRR_1003" in completed.stdout
+    assert completed.returncode == 0, completed.stdout[-2000:]
+
+
+def test_loader_puts_no_shadowing_module_on_sys_path():
+    """The folder Checkov adds to sys.path holds only lrr_* shims and __init__.py: ``checkov`` stays Checkov."""
+    names = sorted(p.name for p in CHECKS_DIR.iterdir() if p.suffix == ".py")
+    assert names[0] == "__init__.py" and all(n.startswith("lrr_") for n in names[1:]), names
+    script = (
+        "import sys, checkov\n"
+        "from checkov.terraform.checks.resource.registry import resource_registry\n"
+        "from checkov.cloudformation.checks.resource.registry import cfn_registry\n"
+        "from checkov.serverless.checks.function.registry import function_registry\n"
+        "from checkov.serverless.checks.layer.registry import layer_registry\n"
+        f"resource_registry.load_external_checks({str(CHECKS_DIR)!r})\n"
+        "import importlib; sys.modules.pop('checkov', None); again = importlib.import_module('checkov')\n"
+        "assert again.__file__ == checkov.__file__, (again.__file__, checkov.__file__)\n"
+        "for registry in (resource_registry, cfn_registry, function_registry, layer_registry):\n"
+        "    print(sorted({c.id for _, c in registry.all_checks() if c.id.startswith('CKV_LRR_')}))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], env=environment(), capture_output=True, text=True,
+                               check=False)
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    function_ids = sorted(s.checkov_id for s in RULES if s.code not in ("WL4001", "EL4002"))
+    assert lines == [str(sorted(ALL_IDS)), str(sorted(ALL_IDS)), str(function_ids),
+                     str(["CKV_LRR_1005", "CKV_LRR_4001", "CKV_LRR_4002"])]
+
+
+def test_a_missing_package_is_reported_not_swallowed(tmp_path):
+    """Checkov swallows import errors; the shims say it on stderr instead."""
+    env = environment()
+    env["PYTHONPATH"] = str(tmp_path)
+    (tmp_path / "lambda_runtime_rules").mkdir()
+    (tmp_path / "lambda_runtime_rules" / "__init__.py").write_text("raise ImportError('broken install')\n")
+    args = ["-d", str(CHECKOV_FIXTURES / "serverless"), "--framework", "serverless",
+            "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_LRR_*"]
+    _, stderr = run_checkov(args, env)
+    assert "lambda-runtime-rules: cannot load the Checkov checks for" in stderr
+
+
+# ------------------------------------------------------------------------------------- engine parity
+
+
+def _cfn_files() -> list[Path]:
+    from lambda_runtime_rules.scan import iter_files, load_subjects
+
+    found = []
+    for path in iter_files([str(FIXTURES)]):
+        try:
+            kind, subjects = load_subjects(path)
+        except Exception:
+            continue
+        if kind == "cloudformation" and subjects:
+            found.append(path)
+    return found
+
+
+def test_verdicts_equal_the_engine_on_every_cloudformation_fixture():
+    """FAILED in Checkov iff the engine (scan.scan_file, as the CLI) reports that code for that resource."""
+    import datetime as dt
+
+    from lambda_runtime_rules.catalog import load as load_catalog
+    from lambda_runtime_rules.scan import scan_file
+    from lambda_runtime_rules.settings import load as load_settings
+
+    files = _cfn_files()
+    assert files
+    env = environment()
+    reports, stderr = run_checkov(["-d", str(FIXTURES), "--framework", "cloudformation",
+                                   "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_LRR_*"], env)
+    assert "Traceback" not in stderr
+    parse_errors = {str(Path(p).resolve()) for r in reports for p in r["results"].get("parsing_errors", [])}
+    checkov_failed, skipped, known = set(), set(), set()
+    for _, label, record in records(reports):
+        key = (str(Path(record["file_abs_path"]).resolve()), record["resource"].split(".", 1)[1])
+        known.add(key)
+        if label == "FAILED":
+            checkov_failed.add((*key, record["check_id"]))
+        elif label == "SKIPPED":
+            skipped.add((*key, record["check_id"]))
+    settings = load_settings(None, env=env, cwd=ROOT, today=dt.date.fromisoformat(AS_OF))
+    catalog = load_catalog(settings.catalog)
+    compared = 0
+    for path in files:
+        absolute = str(path.resolve())
+        if absolute in parse_errors:
+            continue
+        result = scan_file(path, settings, catalog)
+        engine = {(absolute, f.resource, BY_CODE[f.rule].checkov_id) for f in result.findings}
+        for subject in result.subjects:
+            key = (absolute, subject.resource)
+            for spec in RULES:
+                item = (*key, spec.checkov_id)
+                if item in skipped:
+                    continue
+                assert (item in checkov_failed) == (item in engine), item
+                compared += 1
+    assert compared > 0

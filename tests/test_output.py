@@ -1,0 +1,199 @@
+"""Report formats: text lines, the JSON records, and SARIF 2.1.0 checked against the official schema.
+
+``tests/data/sarif-schema-2.1.0.json`` is the OASIS SARIF 2.1.0 schema (errata01, ``id``
+https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json), vendored because
+tests never reach the network; see ``tests/data/README.md`` for where the copy came from.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from lambda_runtime_rules import __version__, output
+from lambda_runtime_rules.model import Finding
+from lambda_runtime_rules.rules import PROJECT_URL, RULES
+
+SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
+JSON_KEYS = {"rule", "severity", "file", "line", "column", "resource", "message"}
+
+
+@pytest.fixture(scope="module")
+def sarif_validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    assert schema["id"].endswith("/sarif-schema-2.1.0.json"), "not the official SARIF 2.1.0 schema"
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def _findings(root: Path) -> list[Finding]:
+    return sorted(
+        [
+            Finding("EL1001", "Legacy", 7, 20, "Runtime python2.7 is update-blocked", str(root / "a b" / "t.json")),
+            Finding(
+                "WL1003", "Fn", 10, 14, "Runtime python3.8 is deprecated\nsecond line", "sam/template.yaml", "python3.8"
+            ),
+            Finding("WL1005", "Unknown", 0, 0, "Runtime pyhton3.12 is not in the catalog", "sam/template.yaml"),
+            Finding("EL2001", "Outside", 3, 5, "Runtime go1.x cannot run on arm64", "/elsewhere/main.tf", "go1.x"),
+        ],
+        key=lambda f: f.sort_key,
+    )
+
+
+# --- text --------------------------------------------------------------------------------------------------
+
+
+def test_text_line_shape_without_color() -> None:
+    finding = Finding("EL1001", "Legacy", 7, 20, "Runtime python2.7 is update-blocked", "cfn/stack.json")
+    assert output.text_line(finding) == "cfn/stack.json:7:20: EL1001 Runtime python2.7 is update-blocked"
+
+
+def test_text_keeps_one_line_per_finding(tmp_path: Path) -> None:
+    findings = _findings(tmp_path)
+    text = output.format_text(findings)
+    assert text.count("\n") == len(findings)
+    assert "\x1b[" not in text
+    assert "deprecated second line" in text
+
+
+def test_text_color_marks_the_rule_by_severity() -> None:
+    error = Finding("EL1001", "R", 1, 2, "m", "f.yaml")
+    warning = Finding("WL1003", "R", 1, 2, "m", "f.yaml")
+    assert "\x1b[1;31mEL1001\x1b[0m" in output.text_line(error, color=True)
+    assert "\x1b[1;33mWL1003\x1b[0m" in output.text_line(warning, color=True)
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("stream", "mode", "env", "expected"),
+    [
+        (io.StringIO(), "auto", {}, False),
+        (_Tty(), "auto", {}, True),
+        (_Tty(), "auto", {"NO_COLOR": "1"}, False),
+        (_Tty(), "auto", {"TERM": "dumb"}, False),
+        (_Tty(), "never", {}, False),
+        (io.StringIO(), "always", {"NO_COLOR": "1"}, True),
+    ],
+)
+def test_use_color(stream: io.StringIO, mode: str, env: dict[str, str], expected: bool) -> None:
+    assert output.use_color(stream, mode, env) is expected
+
+
+# --- json --------------------------------------------------------------------------------------------------
+
+
+def test_json_records(tmp_path: Path) -> None:
+    findings = _findings(tmp_path)
+    records = json.loads(output.format_json(findings))
+    assert len(records) == len(findings)
+    for record, finding in zip(records, findings):
+        assert set(record) >= JSON_KEYS
+        assert set(record) - JSON_KEYS <= {"runtime"}
+        assert (record["rule"], record["file"], record["line"], record["column"]) == (
+            finding.rule,
+            finding.file,
+            finding.line,
+            finding.column,
+        )
+        assert record["severity"] == ("error" if finding.rule.startswith("E") else "warning")
+        assert record["resource"] == finding.resource
+
+
+def test_json_empty_is_an_empty_list() -> None:
+    assert json.loads(output.format_json([])) == []
+
+
+# --- sarif -------------------------------------------------------------------------------------------------
+
+
+def test_sarif_validates_against_the_official_schema(tmp_path: Path, sarif_validator) -> None:
+    log = output.sarif_log(_findings(tmp_path), errors=[("bad.yaml", "bad.yaml: not valid YAML")], root=tmp_path)
+    errors = sorted(sarif_validator.iter_errors(log), key=lambda e: list(e.absolute_path))
+    assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors]
+
+
+def test_sarif_empty_run_validates(sarif_validator) -> None:
+    log = output.sarif_log([])
+    sarif_validator.validate(log)
+    assert log["runs"][0]["results"] == []
+    assert log["runs"][0]["invocations"] == [{"executionSuccessful": True}]
+
+
+def test_sarif_driver_and_rule_metadata() -> None:
+    driver = output.sarif_log([])["runs"][0]["tool"]["driver"]
+    assert (driver["name"], driver["version"], driver["informationUri"]) == (
+        "lambda-runtime-rules",
+        __version__,
+        PROJECT_URL,
+    )
+    assert [r["id"] for r in driver["rules"]] == [spec.code for spec in RULES]
+    for rule, spec in zip(driver["rules"], RULES):
+        assert rule["helpUri"] == spec.url
+        assert rule["shortDescription"]["text"] == spec.title
+        assert rule["fullDescription"]["text"] == spec.description
+        assert rule["defaultConfiguration"]["level"] == spec.severity
+        assert rule["name"] == spec.slug
+
+
+def test_sarif_results_locations(tmp_path: Path) -> None:
+    findings = _findings(tmp_path)
+    run = output.sarif_log(findings, root=tmp_path)["runs"][0]
+    rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    by_rule = {r["ruleId"]: r for r in run["results"]}
+    assert len(run["results"]) == len(findings)
+    for result in run["results"]:
+        assert rule_ids[result["ruleIndex"]] == result["ruleId"]
+        assert result["level"] == ("error" if result["ruleId"].startswith("E") else "warning")
+
+    inside = by_rule["EL1001"]["locations"][0]
+    assert inside["physicalLocation"]["artifactLocation"] == {"uri": "a%20b/t.json", "uriBaseId": "%SRCROOT%"}
+    assert inside["physicalLocation"]["region"] == {"startLine": 7, "startColumn": 20}
+    assert inside["logicalLocations"] == [{"name": "Legacy", "kind": "resource"}]
+
+    unknown_line = by_rule["WL1005"]["locations"][0]["physicalLocation"]
+    assert "region" not in unknown_line  # SARIF lines are 1-based: no made-up line 0
+
+    outside = by_rule["EL2001"]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert outside == {"uri": "file:///elsewhere/main.tf"}
+    assert by_rule["WL1003"]["message"]["text"] == "Runtime python3.8 is deprecated second line"
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+
+
+def test_sarif_relative_uri_defaults_to_the_working_directory(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert output.artifact_uri("sam/template.yaml") == ("sam/template.yaml", True)
+    assert output.artifact_uri(str(tmp_path / "x.json")) == ("x.json", True)
+    assert output.artifact_uri("./sam/../cfn/s.json") == ("cfn/s.json", True)
+
+
+def test_sarif_errors_are_notifications(tmp_path: Path) -> None:
+    bad = str(tmp_path / "bad.yaml")
+    log = output.sarif_log([], errors=[(bad, f"{bad}: not valid YAML")], root=tmp_path)
+    invocation = log["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    [note] = invocation["toolExecutionNotifications"]
+    assert note["message"]["text"] == f"{bad}: not valid YAML"
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "bad.yaml"
+
+
+def test_render_dispatches_on_format(tmp_path: Path) -> None:
+    findings = _findings(tmp_path)
+    assert output.render("text", findings) == output.format_text(findings)
+    assert json.loads(output.render("json", findings)) == json.loads(output.format_json(findings))
+    assert json.loads(output.render("sarif", findings, root=tmp_path))["version"] == "2.1.0"
+
+
+def test_the_schema_check_has_teeth(sarif_validator) -> None:
+    log = output.sarif_log([Finding("EL1001", "R", 1, 1, "m", "t.yaml")])
+    log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0
+    log["runs"][0]["results"][0]["level"] = "fatal"
+    assert len(list(sarif_validator.iter_errors(log))) == 2
