@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -61,7 +61,7 @@ class Runtime:
     sources: tuple[str, ...]
     notes: str = ""
 
-    @property
+    @cached_property
     def order_key(self) -> tuple[Version, int, str]:
         """Newer sorts later: version first (3.9 < 3.10), then the OS generation (java8 < java8.al2)."""
         return (Version(self.version), _OS_RANK.get(self.os or "", 0), self.identifier)
@@ -91,8 +91,16 @@ class Catalog:
 
     def family(self, family: str) -> list[Runtime]:
         """The managed runtimes of one family, oldest first."""
-        members = [r for r in self.runtimes.values() if r.family == family and r.managed]
-        return sorted(members, key=lambda r: r.order_key)
+        return list(self._families.get(family, ()))
+
+    @cached_property
+    def _families(self) -> dict[str, tuple[Runtime, ...]]:
+        """Sorted once per catalog: upgrade advice asks for a family for every finding."""
+        families: dict[str, list[Runtime]] = {}
+        for runtime in self.runtimes.values():
+            if runtime.managed:
+                families.setdefault(runtime.family, []).append(runtime)
+        return {name: tuple(sorted(members, key=lambda r: r.order_key)) for name, members in families.items()}
 
     def __iter__(self) -> Iterator[Runtime]:
         return iter(self.runtimes.values())

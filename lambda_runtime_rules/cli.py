@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument("--fail-on", choices=("error", "warning", "never"), default="error")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
-    check.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="parallel worker processes")
+    check.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="parallel worker processes (0 = one per CPU)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     _settings_options(check)
 

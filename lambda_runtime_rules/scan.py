@@ -83,7 +83,8 @@ def load_subjects(path: Path, terraform_variables: dict[str, object] | None = No
         try:
             return "terraform", terraform.subjects_from_hcl(text, display, terraform_variables)
         except terraform.TerraformError as exc:
-            raise InputError(f"{display}: {exc}") from None
+            message = str(exc)  # already "file:line: problem" when the parser knows the line
+            raise InputError(message if message.startswith(display) else f"{display}: {message}") from None
         except ImportError:
             raise InputError(
                 f"{display}: Terraform needs an HCL2 parser: pip install 'lambda-runtime-rules[terraform]'"
