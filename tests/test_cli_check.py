@@ -448,6 +448,6 @@ def test_scan_never_raises_on_generated_text(tmp_path: Path, text: str, name: st
     result = scan_file(path, Settings(as_of=dt.date.fromisoformat(AS_OF)), default_catalog())
     assert "\n" not in result.error
     if result.error:
-        assert result.error.startswith(f"{path}: ")
+        assert result.error.startswith(f"{path}:") and "\n" not in result.error
     for finding in result.findings:
         assert finding.rule[:2] in ("EL", "WL") and finding.line >= 0
