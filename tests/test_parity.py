@@ -1,0 +1,82 @@
+"""The CLI and the cfn-lint pack give identical (file, line, rule) sets on every CloudFormation/SAM fixture.
+
+Both run through their real entry points (the console script and the ``cfn-lint`` executable with
+``--append-rules=``) against the installed package, with the same pinned date and no config file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lambda_runtime_rules.rules import BY_CODE
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _templates() -> list[Path]:
+    found = [REPO / "examples" / "template.yaml"]
+    for path in sorted((REPO / "fixtures").rglob("*")):
+        if path.suffix.lower() not in (".yaml", ".yml", ".json") or "snapshots" in path.parts:
+            continue
+        if path.name.startswith("serverless") or ("checkov" in path.parts and "terraform" in path.parts):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        if "AWS::" in text:  # a CloudFormation/SAM template (plain YAML/JSON without one is skipped by both)
+            found.append(path)
+    return found
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env["LAMBDA_RUNTIME_RULES_AS_OF"] = "2026-11-23"
+    env["LAMBDA_RUNTIME_RULES_CONFIG"] = str(tmp_path / "empty.yaml")
+    (tmp_path / "empty.yaml").write_text("{}\n")
+    return env
+
+
+def test_cli_and_cfn_lint_agree_on_every_fixture(tmp_path: Path) -> None:
+    files = _templates()
+    assert len(files) > 40
+    env = _env(tmp_path)
+    cli = subprocess.run(
+        [str(BIN / "lambda-runtime-rules"), "check", "--format", "json", "--fail-on", "never", *map(str, files)],
+        capture_output=True, text=True, env=env, cwd=tmp_path,
+    )
+    assert cli.returncode in (0, 2), cli.stderr
+    refused = {line.split(":", 1)[0] for line in cli.stderr.splitlines() if line.strip()}
+    ours = {(str(Path(f["file"]).resolve()), f["line"], f["rule"]) for f in json.loads(cli.stdout)}
+
+    lint = subprocess.run(
+        [str(BIN / "cfn-lint"), "--append-rules=lambda_runtime_rules.cfn_lint", "--format", "json", "--",
+         *map(str, files)],
+        capture_output=True, text=True, env=env, cwd=tmp_path,
+    )
+    assert "Traceback" not in lint.stderr, lint.stderr
+    theirs = {
+        (str(Path(m["Filename"]).resolve()), m["Location"]["Start"]["LineNumber"], m["Rule"]["Id"])
+        for m in json.loads(lint.stdout)
+        if m["Rule"]["Id"] in BY_CODE and str(Path(m["Filename"]).resolve()) not in refused
+    }
+    assert ours, "the fixtures must produce findings"
+    assert ours == theirs, {"cli only": sorted(ours - theirs), "cfn-lint only": sorted(theirs - ours)}
+
+
+@pytest.mark.parametrize("name", ["examples/template.yaml"])
+def test_example_template_has_every_kind_of_finding(name: str, tmp_path: Path) -> None:
+    cli = subprocess.run(
+        [str(BIN / "lambda-runtime-rules"), "check", "--format", "json", str(REPO / name)],
+        capture_output=True, text=True, env=_env(tmp_path), cwd=tmp_path,
+    )
+    assert cli.returncode == 1
+    rules = sorted({f["rule"] for f in json.loads(cli.stdout)})
+    assert rules == ["EL1002", "EL2001", "EL3003", "WL1003", "WL3002", "WL4001"]
