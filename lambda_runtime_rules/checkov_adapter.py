@@ -34,7 +34,7 @@ from .catalog import load as load_catalog
 from .engine import evaluate
 from .model import Finding, FunctionSubject, LayerSubject, Subject, Value
 from .rules import RULES, RuleSpec
-from .settings import ENV_PREFIX, Settings, SettingsError
+from .settings import CONFIG_ENV, ENV_VARS, Settings, SettingsError
 from .settings import load as load_settings
 
 __all__ = [
@@ -127,6 +127,8 @@ def _from_presence(subject: Subject, present: set[str]) -> Resolved:
 # ------------------------------------------------------------------------------------ settings, catalog
 
 _context_cache: dict[tuple[object, ...], Optional[tuple[Settings, Catalog]]] = {}
+# Asked once per check per resource: a few dictionary lookups, not a walk over the whole environment.
+_ENV_NAMES = (*ENV_VARS.values(), CONFIG_ENV)
 _reported: set[str] = set()
 
 
@@ -136,7 +138,8 @@ def _context() -> Optional[tuple[Settings, Catalog]]:
         cwd = os.getcwd()
     except OSError:
         cwd = ""
-    key = (cwd, *sorted((k, v) for k, v in os.environ.items() if k.startswith(ENV_PREFIX)))
+    environ = os.environ
+    key = (cwd, *(environ.get(name) for name in _ENV_NAMES))
     if key in _context_cache:
         return _context_cache[key]
     result: Optional[tuple[Settings, Catalog]] = None
