@@ -235,6 +235,24 @@ def test_no_document_breaks_subjects(doc: object) -> None:
         subjects({**doc, "service": "s", "functions": doc, "provider": doc, "layers": doc})
 
 
+@pytest.mark.parametrize(
+    ("provider", "expected"),
+    [
+        ("aws", ["functions.f"]),
+        ("{name: AWS, runtime: python3.9}", ["functions.f"]),
+        ("{runtime: python3.9}", ["functions.f"]),  # no name: a typo, still checked
+        ("{name: '${opt:cloud}'}", ["functions.f"]),  # unknown before deploy: checked
+        ("google", []),
+        ("{name: openwhisk, runtime: python:3}", []),
+        ("{name: kubeless, runtime: python2.7}", []),
+    ],
+)
+def test_only_the_aws_provider_has_lambda_subjects(provider: str, expected: list[str]) -> None:
+    """google/openwhisk/kubeless runtimes are not Lambda runtimes (the corpus's legacy examples were WL1005/EL1001)."""
+    doc = load_text(f"service: s\nprovider: {provider}\nfunctions:\n  f:\n    runtime: python2.7\n", "sls.yml")
+    assert [s.resource for s in subjects(doc)] == expected
+
+
 # --- the corpus --------------------------------------------------------------------------------------------
 
 

@@ -152,6 +152,9 @@ def test_caller_variables_override_the_files_own_defaults() -> None:
         ("true", []),
         ('["python3.9"]', []),  # a list where one string belongs
         ("<<EOT\npython3.9\nEOT", []),
+        ('""', []),  # the AWS provider reads a blank runtime as unset (terraform-aws-lambda's default)
+        ('"  "', []),
+        ('var.missing ? "" : "python3.9"', ["python3.9"]),
     ],
 )
 def test_runtime_expressions(expression: str, expected: list[str]) -> None:
@@ -244,7 +247,8 @@ def test_string_literals_round_trip(runtime: str) -> None:
         f'resource "aws_lambda_function" "f" {{\n  runtime = {json.dumps(runtime, ensure_ascii=False)}\n}}\n'
     )
     (subject,) = subjects_from_hcl(text)
-    assert [(v.value, v.line, v.column) for v in subject.runtimes] == [(runtime, 2, 13)]  # type: ignore[union-attr]
+    expected = [(runtime, 2, 13)] if runtime.strip() else []  # blank means unset
+    assert [(v.value, v.line, v.column) for v in subject.runtimes] == expected  # type: ignore[union-attr]
 
 
 @settings(max_examples=150, deadline=None)

@@ -8,6 +8,8 @@ drops it when compiling).
 CloudFormation vocabulary the engine speaks (Auto, FunctionUpdate, Manual). Serverless variables are only
 resolved when they are a whole ``${self:path}`` reference to a literal in the same document; anything else
 (``${opt:...}``, ``${env:...}``, defaults, nested variables) is unknown before deploy and is left out.
+Only AWS is Lambda: a file whose ``provider`` names another cloud (``google``, ``openwhisk``, ``kubeless``, ...)
+has no subjects, since its runtimes use that cloud's vocabulary (Checkov's serverless checks skip it too).
 Nothing here raises on malformed input: every step checks the type it is about to use.
 """
 
@@ -41,6 +43,8 @@ def subjects(doc: object, file: str = "") -> list[Subject]:
         return []
     assert isinstance(doc, dict)
     provider = _get(doc, "provider")
+    if not _aws(provider):
+        return []
     provider = provider if isinstance(provider, dict) else {}
     out: list[Subject] = []
     for name, key, function in _items(_get(doc, "functions")):
@@ -82,6 +86,14 @@ def _function(
         resource_type=FUNCTION_TYPE,
         applies_to=f"functions.{name}" if runtime_via or arch_via or config_via else "",
     )
+
+
+def _aws(provider: object) -> bool:
+    """False only when the provider is named and the name is not ``aws`` (a missing name is a typo, not a cloud)."""
+    name = _get(provider, "name") if isinstance(provider, dict) else provider
+    if not isinstance(name, str) or "${" in name:
+        return True
+    return name.strip().lower() == "aws"
 
 
 # A property as found: its node and the position to report it at (the key's when the value has none).

@@ -135,7 +135,7 @@ def _subject(
 
     def values(attr: str, as_list: bool = False) -> tuple[Value, ...]:
         node = attrs.get(attr)
-        return tuple(_candidates(node, ctx, as_list)) if node is not None else ()
+        return _set(_candidates(node, ctx, as_list)) if node is not None else ()
 
     if rtype in _LAYER_TYPES:
         return LayerSubject(
@@ -163,9 +163,9 @@ def _subject(
     if config is not None:
         members = _members(config, ctx, 0)
         if "update_runtime_on" in members:
-            modes = tuple(_candidates(members["update_runtime_on"], ctx, False))
+            modes = _set(_candidates(members["update_runtime_on"], ctx, False))
         if "runtime_version_arn" in members:
-            arns = tuple(_candidates(members["runtime_version_arn"], ctx, False))
+            arns = _set(_candidates(members["runtime_version_arn"], ctx, False))
         line = _where(_attribute_nodes(body, ctx.text).get("runtime_management_config", block))[0] or line
     return FunctionSubject(
         resource=resource,
@@ -177,6 +177,11 @@ def _subject(
         file=file,
         resource_type=rtype,
     )
+
+
+def _set(values: list[Value]) -> tuple[Value, ...]:
+    """Drop blank strings: the AWS provider treats ``runtime = ""`` (a module's "no runtime" default) as unset."""
+    return tuple(v for v in values if not (isinstance(v.value, str) and not v.value.strip()))
 
 
 # --- the parse tree ----------------------------------------------------------------------------------------
