@@ -165,6 +165,8 @@ def _warn(message: str) -> None:
 
 _TF_EXPRESSION_PREFIXES = ("awscc_", "each.", "count.", "path.", "self.", "terraform.")
 _UNKNOWN_AFTER_APPLY = "true_after_unknown"  # Checkov's marker for plan values known only after apply
+# Checkov's evaluation renders a Terraform null it picked (`cond ? null : var.x`) as Python's repr.
+_CHECKOV_NULL = "None"
 
 
 def _tf_unresolved(text: str) -> bool:
@@ -206,7 +208,7 @@ class _TfReader:
         if not isinstance(container, dict) or key not in container:
             return ()
         value = _unwrap(container.get(key))
-        if value is None:
+        if value is None or value == _CHECKOV_NULL:
             return ()
         self.present.add(field)
         if isinstance(value, str) and value.strip() and not _tf_unresolved(value):
@@ -351,6 +353,29 @@ def _file_of(scanned_file: str, conf: object) -> Optional[str]:
     for candidate in candidates:
         if isinstance(candidate, str) and candidate and os.path.isfile(candidate):
             return candidate
+    return _runner_file(scanned_file)
+
+
+def _runner_file(scanned_file: str) -> Optional[str]:
+    """The absolute path Checkov's CloudFormation runner holds while it scans ``/relative/path``.
+
+    Checkov hands checks the path relative to the scan root and, for a resource without ``Properties``, no
+    ``__file__`` marker; the root is not passed at all. The runner's loop variable ``file_abs_path`` is the
+    one place that has it, a few frames up. Read it only when it names the same file; otherwise give up.
+    """
+    if not isinstance(scanned_file, str) or not scanned_file:
+        return None
+    tail = os.path.normpath(scanned_file.lstrip("/\\"))
+    frame = sys._getframe(1)
+    for _ in range(16):
+        if frame is None:
+            return None
+        candidate = frame.f_locals.get("file_abs_path")
+        if isinstance(candidate, (str, os.PathLike)):
+            candidate = os.fspath(candidate)
+            if os.path.normpath(candidate).endswith(tail) and os.path.isfile(candidate):
+                return candidate
+        frame = frame.f_back
     return None
 
 

@@ -43,6 +43,8 @@ def _verdicts(conf: dict, resource_type: str) -> dict[str, str]:
         ({"runtime": ["true_after_unknown"]}, "UUUUUU"),
         ({"package_type": ["Image"]}, "UUUUUU"),
         ({"runtime": [None]}, "UUUUUU"),
+        # Checkov renders a null it picked (`cond ? null : var.runtime`) as the string 'None': not a runtime.
+        ({"runtime": ["None"]}, "UUUUUU"),
     ],
 )
 def test_aws_lambda_function_conf(conf, expected):

@@ -50,12 +50,7 @@ Triple = tuple[str, str, str]  # (corpus-relative file, resource, rule code)
 
 # Disagreements that are bugs of a host adapter, reported and awaiting a fix there; kept out of the parity
 # assertion so the rest of the corpus stays guarded. Remove an entry once the adapter is fixed.
-KNOWN_CHECKOV_DIVERGENCES: dict[Triple, str] = {
-    ("terraform-aws-modules__terraform-aws-lambda/main.tf", "aws_lambda_function.this", "WL1005"): (
-        "Checkov evaluates `var.package_type != \"Zip\" ? null : var.runtime` (no variables.tf) to the string "
-        "'None'; checkov_adapter passes it to the engine as a runtime"
-    ),
-}
+KNOWN_CHECKOV_DIVERGENCES: dict[Triple, str] = {}
 
 
 # --- running the three ---------------------------------------------------------------------------------------
@@ -124,10 +119,11 @@ def _checkov_executable() -> str:
 
 
 @pytest.fixture(scope="module")
-def checkov(corpus_dir: Path) -> dict[str, Any]:
+def checkov(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """One Checkov run over the whole corpus, offline, with only our checks; its reports and stderr.
 
-    Run from the corpus root (``checkov -d .``), as users run it from their repository.
+    Run from another folder (``checkov -d CORPUS``): the checks must find the original files from Checkov's
+    scan-root-relative paths, not from the working directory.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
     env.update(
@@ -139,11 +135,12 @@ def checkov(corpus_dir: Path) -> dict[str, Any]:
     )
     ids = ",".join(rule.checkov_id for rule in RULES)
     command = [
-        _checkov_executable(), "-d", ".", "--framework", "cloudformation", "terraform", "serverless",
+        _checkov_executable(), "-d", str(corpus_dir), "--framework", "cloudformation", "terraform", "serverless",
         "--skip-download", "--external-checks-dir", str(CHECKS_DIR), "--check", ids, "-o", "json", "--compact",
     ]
     completed = subprocess.run(
-        command, cwd=corpus_dir, env=env, capture_output=True, text=True, timeout=1800, check=False
+        command, cwd=tmp_path_factory.mktemp("elsewhere"), env=env, capture_output=True, text=True, timeout=1800,
+        check=False,
     )
     out = completed.stdout.strip()
     data = json.loads(out) if out.startswith(("[", "{")) else []
