@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from . import __version__
 
@@ -58,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument("--fail-on", choices=("error", "warning", "never"), default="error")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
-    check.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="parallel worker processes (0 = one per CPU)")
+    check.add_argument(
+        "--jobs", "-j", type=int, default=1, metavar="N", help="parallel worker processes (0 = one per CPU)"
+    )
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     _settings_options(check)
 
