@@ -324,7 +324,7 @@ def _read(path: str) -> Optional[_Document]:
         from .scan import subjects_from_document
         from .sources import cloudformation
 
-        document = load_file(path)
+        document = load_file(path, keep_types=cloudformation.RESOURCE_TYPES)
         _kind, found = subjects_from_document(document, path)
         subjects = {s.resource: s for s in found}
         # CloudFormation resources under a serverless.yml's ``resources:``, scanned by Checkov's CFN checks.

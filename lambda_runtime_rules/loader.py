@@ -15,6 +15,7 @@ import json
 import json.decoder
 import os
 import re
+from collections.abc import Collection
 from typing import Any, Callable
 
 import yaml
@@ -77,8 +78,13 @@ def position(node: object) -> tuple[int, int]:
     return 0, 0
 
 
-def load_file(path: str | os.PathLike[str]) -> object:
-    """Load a template file; raise LoadError for anything unreadable, too big or malformed."""
+def load_file(path: str | os.PathLike[str], keep_types: Collection[str] | None = None) -> object:
+    """Load a template file; raise LoadError for anything unreadable, too big or malformed.
+
+    ``keep_types``: build only the ``Resources`` entries of these types in full; every other resource becomes
+    ``{"Type": ...}``. The policies read nothing else of them, and building position-carrying nodes for a big
+    template's IAM policies and state machines is most of the cost of a check (see ``load_text``).
+    """
     name = os.fspath(path)
     try:
         size = os.path.getsize(name)
@@ -94,11 +100,15 @@ def load_file(path: str | os.PathLike[str]) -> object:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LoadError(f"byte {exc.start}: not valid UTF-8 ({exc.reason})") from None
-    return load_text(text, name)
+    return load_text(text, name, keep_types)
 
 
-def load_text(text: str, filename: str = "") -> object:
-    """Parse YAML or JSON text (JSON by ``.json`` extension or a leading ``{``)."""
+def load_text(text: str, filename: str = "", keep_types: Collection[str] | None = None) -> object:
+    """Parse YAML or JSON text (JSON by ``.json`` extension or a leading ``{``).
+
+    With ``keep_types``, the document is still parsed whole (malformed input fails the same way), but only the
+    resources of those types, and everything outside ``Resources``, are built into nodes.
+    """
     if len(text) > MAX_FILE_BYTES:
         raise LoadError(_too_big(len(text)))
     if text.startswith("\ufeff"):
@@ -106,12 +116,12 @@ def load_text(text: str, filename: str = "") -> object:
     is_json_name = filename.lower().endswith(".json")
     if is_json_name or text.lstrip()[:1] == "{":
         try:
-            return _load_json(text)
+            return _load_json(text, keep_types)
         except LoadError:
             if is_json_name:
                 raise
         # A YAML flow mapping also starts with "{": give YAML its chance before refusing.
-    return _load_yaml(text)
+    return _load_yaml(text, keep_types)
 
 
 def _too_big(size: int) -> str:
@@ -128,13 +138,14 @@ _BOOL_VALUES = SafeConstructor.bool_values
 _IN_PROGRESS = object()
 
 
-def _load_yaml(text: str) -> object:
+def _load_yaml(text: str, keep_types: Collection[str] | None = None) -> object:
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:
             return None
-        return _YamlBuilder(check_aliases="*" in text).build(root)
+        builder = _YamlBuilder(check_aliases="*" in text, keep_types=keep_types)
+        return builder.build_root(root)
     except yaml.MarkedYAMLError as exc:
         raise LoadError(_yaml_message(exc)) from None
     except yaml.YAMLError as exc:
@@ -164,11 +175,51 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
 class _YamlBuilder:
     """Turns a composed node graph into node classes, counting the alias-expanded size as it goes."""
 
-    def __init__(self, check_aliases: bool) -> None:
+    def __init__(self, check_aliases: bool, keep_types: Collection[str] | None = None) -> None:
         # Without a "*" in the text there is no alias, so the expanded size is the node count: no bookkeeping.
         self.check_aliases = check_aliases
+        self.keep_types = keep_types
         self.memo: dict[int, Any] = {}
         self.count = 0
+
+    def build_root(self, root: Any) -> Any:
+        """The document; with ``keep_types``, the root's ``Resources`` mapping is built selectively."""
+        if self.keep_types is None or root.__class__ is not MappingNode or root.tag.startswith("!"):
+            return self.build(root)
+        result = DictNode()
+        result.start_mark = root.start_mark
+        result.end_mark = root.end_mark
+        for key_node, value_node in root.value:
+            if key_node.tag == _MERGE:
+                self.merge(result, value_node)
+                continue
+            key = self.build(key_node)
+            if key.__class__ is DictNode or key.__class__ is ListNode:
+                raise LoadError(_where(key_node) + "a mapping key must be a scalar")
+            if key == "Resources" and value_node.__class__ is MappingNode and not value_node.tag.startswith("!"):
+                result[key] = self.resources(value_node)
+            else:
+                result[key] = self.build(value_node)
+        return result
+
+    def resources(self, node: Any) -> DictNode:
+        result = DictNode()
+        result.start_mark = node.start_mark
+        result.end_mark = node.end_mark
+        for key_node, value_node in node.value:
+            key = self.build(key_node)
+            if key.__class__ is DictNode or key.__class__ is ListNode:
+                raise LoadError(_where(key_node) + "a mapping key must be a scalar")
+            type_pair = _type_pair(value_node)
+            if type_pair is None or type_pair[1].value in self.keep_types:  # type: ignore[operator]
+                result[key] = self.build(value_node)
+                continue
+            stub = DictNode()
+            stub.start_mark = value_node.start_mark
+            stub.end_mark = value_node.end_mark
+            stub[self.build(type_pair[0])] = self.build(type_pair[1])
+            result[key] = stub
+        return result
 
     def build(self, node: Any) -> Any:
         cls = node.__class__
@@ -262,6 +313,16 @@ class _YamlBuilder:
         return result
 
 
+def _type_pair(node: Any) -> tuple[Any, Any] | None:
+    """The ``Type: <scalar>`` pair of a plain resource mapping, or None (build such a resource in full)."""
+    if node.__class__ is not MappingNode or node.tag.startswith("!"):
+        return None
+    for key_node, value_node in node.value:
+        if key_node.__class__ is ScalarNode and key_node.value == "Type":
+            return (key_node, value_node) if value_node.__class__ is ScalarNode and value_node.tag == _STR else None
+    return None
+
+
 def _str(value: str, node: Any) -> StrNode:
     result = StrNode(value)
     result.start_mark = node.start_mark
@@ -323,11 +384,13 @@ class _JsonError(Exception):
         self.index = index
 
 
-def _load_json(text: str) -> object:
+def _load_json(text: str, keep_types: Collection[str] | None = None) -> object:
     lines = [0]
     lines.extend(match.end() for match in _NEWLINE.finditer(text))
     try:
-        value, end = _JsonScanner(text, lines).value(_WS.match(text, 0).end())  # type: ignore[union-attr]
+        scanner = _JsonScanner(text, lines, keep_types)
+        start = _WS.match(text, 0).end()  # type: ignore[union-attr]
+        value, end = scanner.obj(start, root=True) if text[start : start + 1] == "{" else scanner.value(start)
         end = _WS.match(text, end).end()  # type: ignore[union-attr]
         if end != len(text):
             raise _JsonError("extra data after the document", end)
@@ -346,10 +409,33 @@ def _load_json(text: str) -> object:
 class _JsonScanner:
     """Recursive-descent JSON reader; strings go through json's C scanstring, so it stays quick."""
 
-    def __init__(self, text: str, lines: list[int]) -> None:
+    def __init__(self, text: str, lines: list[int], keep_types: Collection[str] | None = None) -> None:
         self.text = text
         self.lines = lines
+        self.keep_types = keep_types
         self.scanstring: Callable[..., tuple[str, int]] = json.decoder.scanstring
+        self.raw_decode = json.JSONDecoder().raw_decode
+
+    def resource(self, idx: int) -> tuple[Any, int]:
+        """One entry of ``Resources``: built in full when its type is kept, else read by json's C decoder
+        (which also finds where it ends) and reduced to ``{"Type": ...}``."""
+        if self.text[idx : idx + 1] != "{":
+            return self.value(idx)
+        try:
+            plain, end = self.raw_decode(self.text, idx)
+        except ValueError:
+            return self.value(idx)  # malformed: the position-keeping reader words the error
+        kind = plain.get("Type") if isinstance(plain, dict) else None
+        if not isinstance(kind, str) or kind in self.keep_types:  # type: ignore[operator]
+            return self.value(idx)
+        stub = DictNode()
+        stub.start_mark = _Mark(idx, self.lines)
+        stub.end_mark = _Mark(end, self.lines)
+        type_key = StrNode("Type")
+        type_value = StrNode(kind)
+        type_key.start_mark = type_key.end_mark = type_value.start_mark = type_value.end_mark = stub.start_mark
+        stub[type_key] = type_value
+        return stub, end
 
     def string(self, idx: int) -> tuple[StrNode, int]:
         value, end = self.scanstring(self.text, idx + 1, True)
@@ -384,8 +470,9 @@ class _JsonScanner:
                 return constant, idx + len(word)
         raise _JsonError("expecting a value" if char else "unexpected end of document", idx)
 
-    def obj(self, start: int) -> tuple[DictNode, int]:
+    def obj(self, start: int, root: bool = False, resources: bool = False) -> tuple[DictNode, int]:
         text, ws, lines = self.text, _WS.match, self.lines
+        pruning = self.keep_types is not None
         result = DictNode()
         result.start_mark = _Mark(start, lines)
         idx = ws(text, start + 1).end()  # type: ignore[union-attr]
@@ -400,7 +487,12 @@ class _JsonScanner:
             if text[idx : idx + 1] != ":":
                 raise _JsonError("expecting ':' delimiter", idx)
             idx = ws(text, idx + 1).end()  # type: ignore[union-attr]
-            result[key], idx = self.value(idx)
+            if pruning and resources:
+                result[key], idx = self.resource(idx)
+            elif pruning and root and key == "Resources" and text[idx : idx + 1] == "{":
+                result[key], idx = self.obj(idx, resources=True)
+            else:
+                result[key], idx = self.value(idx)
             idx = ws(text, idx).end()  # type: ignore[union-attr]
             char = text[idx : idx + 1]
             if char == "}":

@@ -90,9 +90,10 @@ def load_subjects(path: Path, terraform_variables: dict[str, object] | None = No
                 f"{display}: Terraform needs an HCL2 parser: pip install 'lambda-runtime-rules[terraform]'"
             ) from None
     from .loader import LoadError, load_file
+    from .sources.cloudformation import RESOURCE_TYPES
 
     try:
-        document = load_file(path)
+        document = load_file(path, keep_types=RESOURCE_TYPES)
     except LoadError as exc:
         raise InputError(f"{display}: {exc}") from None
     except OSError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -207,3 +208,47 @@ def test_bom_is_ignored(tmp_path: Path) -> None:
 def test_agrees_with_plain_safe_load_on_tag_free_yaml() -> None:
     text = "a: [1, 2.5, yes, null, 'x', 0o17, .inf]\nb: {c: d}\n"
     assert load_text(text, "t.yaml") == yaml.safe_load(text)
+
+
+# --- selective building (keep_types) --------------------------------------------------------------------------
+
+_PRUNE_YAML = """\
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: python3.12}
+  Bucket:
+    Properties: {BucketName: b}
+    Type: AWS::S3::Bucket
+  Loop: [not, a, resource]
+Outputs:
+  Arn: {Value: !GetAtt Fn.Arn}
+"""
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_keep_types_builds_only_the_resources_asked_for(as_json: bool) -> None:
+    text = _PRUNE_YAML
+    if as_json:
+        text = json.dumps({"Resources": {
+            "Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "python3.12"}},
+            "Bucket": {"Properties": {"BucketName": "b"}, "Type": "AWS::S3::Bucket"},
+            "Loop": ["not", "a", "resource"],
+        }, "Outputs": {"Arn": {"Value": {"Fn::GetAtt": ["Fn", "Arn"]}}}}, indent=2)
+    name = "t.json" if as_json else "t.yaml"
+    full = load_text(text, name)
+    pruned = load_text(text, name, keep_types={"AWS::Lambda::Function"})
+    assert pruned["Resources"]["Fn"] == full["Resources"]["Fn"]
+    assert pruned["Resources"]["Bucket"] == {"Type": "AWS::S3::Bucket"}
+    assert position(pruned["Resources"]["Bucket"]) == position(full["Resources"]["Bucket"])
+    assert pruned["Resources"]["Loop"] == full["Resources"]["Loop"]
+    assert pruned["Outputs"] == full["Outputs"]
+    assert position(pruned["Resources"]["Fn"]["Properties"]["Runtime"]) == position(
+        full["Resources"]["Fn"]["Properties"]["Runtime"]
+    )
+
+
+def test_keep_types_still_refuses_malformed_json_inside_a_skipped_resource() -> None:
+    text = '{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"x": tru}}}}'
+    with pytest.raises(LoadError, match="line 1"):
+        load_text(text, "t.json", keep_types={"AWS::Lambda::Function"})

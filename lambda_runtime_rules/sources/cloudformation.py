@@ -30,6 +30,8 @@ _MAX_DEPTH = 24
 _FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 _LAYER_TYPES = ("AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion")
 _SAM_FUNCTION = "AWS::Serverless::Function"
+# Everything this module reads: the loader may build other resources as bare ``{"Type": ...}``.
+RESOURCE_TYPES = frozenset(_FUNCTION_TYPES + _LAYER_TYPES)
 _INHERITED = "inherited from Globals"
 
 Subject = Union[FunctionSubject, LayerSubject]
