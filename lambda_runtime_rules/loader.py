@@ -186,40 +186,24 @@ class _YamlBuilder:
         """The document; with ``keep_types``, the root's ``Resources`` mapping is built selectively."""
         if self.keep_types is None or root.__class__ is not MappingNode or root.tag.startswith("!"):
             return self.build(root)
-        result = DictNode()
-        result.start_mark = root.start_mark
-        result.end_mark = root.end_mark
-        for key_node, value_node in root.value:
-            if key_node.tag == _MERGE:
-                self.merge(result, value_node)
-                continue
-            key = self.build(key_node)
-            if key.__class__ is DictNode or key.__class__ is ListNode:
-                raise LoadError(_where(key_node) + "a mapping key must be a scalar")
-            if key == "Resources" and value_node.__class__ is MappingNode and not value_node.tag.startswith("!"):
-                result[key] = self.resources(value_node)
-            else:
-                result[key] = self.build(value_node)
-        return result
 
-    def resources(self, node: Any) -> DictNode:
-        result = DictNode()
-        result.start_mark = node.start_mark
-        result.end_mark = node.end_mark
-        for key_node, value_node in node.value:
-            key = self.build(key_node)
-            if key.__class__ is DictNode or key.__class__ is ListNode:
-                raise LoadError(_where(key_node) + "a mapping key must be a scalar")
-            type_pair = _type_pair(value_node)
-            if type_pair is None or type_pair[1].value in self.keep_types:  # type: ignore[operator]
-                result[key] = self.build(value_node)
-                continue
-            stub = DictNode()
-            stub.start_mark = value_node.start_mark
-            stub.end_mark = value_node.end_mark
-            stub[self.build(type_pair[0])] = self.build(type_pair[1])
-            result[key] = stub
-        return result
+        def value(key: object, node: Any) -> Any:
+            if key == "Resources" and node.__class__ is MappingNode and not node.tag.startswith("!"):
+                return self.mapping(node, self.resource)
+            return self.build(node)
+
+        return self.mapping(root, value)
+
+    def resource(self, _key: object, node: Any) -> Any:
+        """One entry of ``Resources``: in full when its type is kept, else only its ``Type`` pair."""
+        type_pair = _type_pair(node)
+        if type_pair is None or type_pair[1].value in self.keep_types:  # type: ignore[operator]
+            return self.build(node)
+        stub = DictNode()
+        stub.start_mark = node.start_mark
+        stub.end_mark = node.end_mark
+        stub[self.build(type_pair[0])] = self.build(type_pair[1])
+        return stub
 
     def build(self, node: Any) -> Any:
         cls = node.__class__
@@ -267,22 +251,27 @@ class _YamlBuilder:
         # Timestamps, binary, python/* and any other tag: the text as written, never an object.
         return _str(node.value, node)
 
-    def collection(self, node: Any, cls: type) -> Any:
+    def mapping(self, node: Any, value: Callable[[object, Any], Any] | None = None) -> DictNode:
+        """A mapping node's pairs (merge keys applied); ``value(key, node)`` may build some values its own way."""
         build = self.build
+        result = DictNode()
+        result.start_mark = node.start_mark
+        result.end_mark = node.end_mark
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                self.merge(result, value_node)
+                continue
+            key = build(key_node)
+            if key.__class__ is DictNode or key.__class__ is ListNode:
+                raise LoadError(_where(key_node) + "a mapping key must be a scalar")
+            result[key] = build(value_node) if value is None else value(key, value_node)
+        return result
+
+    def collection(self, node: Any, cls: type) -> Any:
         if cls is SequenceNode:
-            result: Any = _list([build(item) for item in node.value], node)
+            result: Any = _list([self.build(item) for item in node.value], node)
         else:
-            result = DictNode()
-            result.start_mark = node.start_mark
-            result.end_mark = node.end_mark
-            for key_node, value_node in node.value:
-                if key_node.tag == _MERGE:
-                    self.merge(result, value_node)
-                    continue
-                key = build(key_node)
-                if key.__class__ is DictNode or key.__class__ is ListNode:
-                    raise LoadError(_where(key_node) + "a mapping key must be a scalar")
-                result[key] = build(value_node)
+            result = self.mapping(node)
         tag = node.tag
         if tag.startswith("!"):
             return self.intrinsic(tag, result, node)
