@@ -114,9 +114,22 @@ def evaluate(cfn: object, configs: Mapping[str, Mapping[str, object]]) -> Outcom
 
 
 def template_subjects(cfn: object, file: str) -> list[Subject]:
-    """Subjects from the file as written; from cfn-lint's tree (Globals merge undone) when it can't be read."""
-    from ..scan import InputError, load_subjects
+    """Subjects from the template as written.
 
+    A template without any ``Transform`` is exactly what cfn-lint parsed (plain CloudFormation, CDK output):
+    its tree is read directly, which spares re-reading the file. A SAM or LanguageExtensions template has been
+    transformed by cfn-lint (Globals merged, ``Fn::ForEach`` expanded), so the file is read again as written;
+    without a file (stdin) cfn-lint's tree is used with its Globals merge undone.
+    """
+    from ..scan import InputError, load_subjects
+    from ..sources import cloudformation
+
+    template = getattr(cfn, "template", None)
+    transform_pre = getattr(cfn, "transform_pre", None)
+    transforms = transform_pre.get("Transform") if isinstance(transform_pre, dict) else None
+    untransformed = isinstance(transform_pre, dict) and not transforms
+    if isinstance(template, dict) and untransformed and not _has_transform(template):
+        return cloudformation.subjects(template, file)
     if file:
         try:
             kind, found = load_subjects(Path(file))
@@ -124,12 +137,12 @@ def template_subjects(cfn: object, file: str) -> list[Subject]:
             pass
         else:
             return found if kind == "cloudformation" else []
-    from ..sources import cloudformation
-
-    template = getattr(cfn, "template", None)
-    transform_pre = getattr(cfn, "transform_pre", None)
     globals_section = transform_pre.get("Globals") if isinstance(transform_pre, dict) else None
     return cloudformation.subjects(unmerge_globals(template, globals_section), file)
+
+
+def _has_transform(template: dict[Any, Any]) -> bool:
+    return dict.get(template, "Transform") not in (None, "", [])
 
 
 def unmerge_globals(template: object, globals_section: object) -> object:
