@@ -32,6 +32,7 @@ from checkov.common.util.var_utils import is_terraform_variable_dependent
 from .catalog import Catalog, CatalogError
 from .catalog import load as load_catalog
 from .engine import evaluate
+from .gcpause import gc_paused
 from .model import Finding, FunctionSubject, LayerSubject, Subject, Value
 from .rules import RULES, RuleSpec
 from .settings import CONFIG_ENV, ENV_VARS, Settings, SettingsError
@@ -305,7 +306,9 @@ class _Document:
 
 
 _documents: OrderedDict[str, Optional[_Document]] = OrderedDict()
-_MAX_DOCUMENTS = 32
+# Checkov scans one file's resources back to back, so a few entries suffice; every node kept alive here is
+# long-lived garbage-collector work inside Checkov's large heap.
+_MAX_DOCUMENTS = 4
 
 
 def _read(path: str) -> Optional[_Document]:
@@ -325,14 +328,15 @@ def _read(path: str) -> Optional[_Document]:
         from .sources import cloudformation
 
         document = load_file(path, keep_types=cloudformation.RESOURCE_TYPES)
-        _kind, found = subjects_from_document(document, path)
+        kind, found = subjects_from_document(document, path)
         subjects = {s.resource: s for s in found}
         # CloudFormation resources under a serverless.yml's ``resources:``, scanned by Checkov's CFN checks.
         extra = _get(document, "resources")
         if not cloudformation.is_template(document) and cloudformation.is_template(extra):
             for subject in cloudformation.subjects(extra, path):
                 subjects.setdefault(subject.resource, subject)
-        result = _Document(document, subjects)
+        # Only Serverless needs the tree again (to match Checkov's entity to its function by position).
+        result = _Document(document if kind == "serverless" else None, subjects)
     except Exception:  # unreadable or unparsable: the caller falls back to Checkov's conf
         result = None
     _documents[key] = result
@@ -562,7 +566,8 @@ class _LrrCheck:
         name = self._entity_name
         scanned = self._scanned_file
         key = (self.framework, scanned, name, entity_type, id(context))
-        evaluation = _last.get(key, conf, lambda: self._resolve(conf, entity_type, name, scanned), context)
+        with gc_paused():  # Checkov's heap is large: see gcpause
+            evaluation = _last.get(key, conf, lambda: self._resolve(conf, entity_type, name, scanned), context)
         if evaluation is None:
             return CheckResult.UNKNOWN
         resolved, findings = evaluation

@@ -22,6 +22,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from .gcpause import gc_paused
+
 __all__ = [
     "MAX_ALIAS_EXPANSION",
     "MAX_FILE_BYTES",
@@ -108,7 +110,14 @@ def load_text(text: str, filename: str = "", keep_types: Collection[str] | None 
 
     With ``keep_types``, the document is still parsed whole (malformed input fails the same way), but only the
     resources of those types, and everything outside ``Resources``, are built into nodes.
+
+    The cyclic garbage collector pauses meanwhile (see ``gcpause``).
     """
+    with gc_paused():
+        return _load_text(text, filename, keep_types)
+
+
+def _load_text(text: str, filename: str, keep_types: Collection[str] | None) -> object:
     if len(text) > MAX_FILE_BYTES:
         raise LoadError(_too_big(len(text)))
     if text.startswith("\ufeff"):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..gcpause import gc_paused
 from ..model import Finding, Subject
 
 CONFIG_SOURCE = "cfn-lint rule configuration {key}"
@@ -70,7 +71,8 @@ def outcome(cfn: object, code: str, config: Mapping[str, object] | None) -> Outc
     if run.outcome is None:
         if code not in run.configs:
             run.configs[code] = {k: v for k, v in (config or {}).items() if v is not None}
-        run.outcome = evaluate(cfn, run.configs)
+        with gc_paused():  # cfn-lint's heap is large: see gcpause
+            run.outcome = evaluate(cfn, run.configs)
     return run.outcome
 
 

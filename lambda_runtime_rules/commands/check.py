@@ -11,13 +11,13 @@ pool only with ``--jobs``, the Terraform parser only for ``.tf`` files, SARIF's 
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..catalog import Catalog
+from ..gcpause import gc_paused
 from ..model import Finding
 from ..output import one_line, render, use_color
 from ..scan import TERRAFORM_SUFFIXES, FileResult, iter_files, scan_file
@@ -129,18 +129,12 @@ def check_files(files: Sequence[Path], settings: Settings, catalog: Catalog, job
 
 
 def _scan_one(path: Path, tfvars: TerraformVariables | None, settings: Settings, catalog: Catalog) -> FileResult:
-    # The cyclic GC pauses while one file is parsed: a template's node tree is tens of thousands of young
-    # containers that the collector would traverse again and again (a third of the corpus time), yet nothing
-    # in it is cyclic garbage; reference counting frees the tree when the file is done.
-    paused = gc.isenabled()
-    gc.disable()
+    # The cyclic GC pauses while one file is parsed and judged (see gcpause): a third of the corpus time else.
     try:
-        return scan_file(path, settings, catalog, terraform_variables=tfvars)
+        with gc_paused():
+            return scan_file(path, settings, catalog, terraform_variables=tfvars)
     except Exception as exc:  # a bug must not hide the other files' findings, nor print a traceback to a hook
         return FileResult(str(path), error=f"{path}: internal error, please report: {type(exc).__name__}: {exc}")
-    finally:
-        if paused:
-            gc.enable()
 
 
 _WORKER: dict[str, object] = {}
