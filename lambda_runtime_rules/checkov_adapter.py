@@ -506,15 +506,11 @@ class _Evaluation:
         self.value: Optional[tuple[Resolved, list[Finding]]] = None
 
     def get(
-        self, key: tuple[object, ...], conf: object, compute: Callable[[], Optional[Resolved]], context: Any
+        self, key: tuple[object, ...], conf: object, compute: Callable[[], Optional[tuple[Resolved, list[Finding]]]]
     ) -> Optional[tuple[Resolved, list[Finding]]]:
         if self.conf is conf and self.key == key:
             return self.value
-        resolved = compute()
-        value = None
-        if resolved is not None:
-            settings, catalog = context
-            value = resolved, evaluate(resolved.subject, settings, catalog)
+        value = compute()
         self.key, self.conf, self.value = key, conf, value
         return value
 
@@ -560,14 +556,11 @@ class _LrrCheck:
             return CheckResult.UNKNOWN
 
     def _decide(self, conf: dict[Any, Any], entity_type: str) -> CheckResult:
-        context = _context()
-        if context is None:
-            return CheckResult.UNKNOWN
         name = self._entity_name
         scanned = self._scanned_file
-        key = (self.framework, scanned, name, entity_type, id(context))
+        key = (self.framework, scanned, name, entity_type)
         with gc_paused():  # Checkov's heap is large: see gcpause
-            evaluation = _last.get(key, conf, lambda: self._resolve(conf, entity_type, name, scanned), context)
+            evaluation = _last.get(key, conf, lambda: self._evaluate(conf, entity_type, name, scanned))
         if evaluation is None:
             return CheckResult.UNKNOWN
         resolved, findings = evaluation
@@ -575,6 +568,19 @@ class _LrrCheck:
         self.details = [f.message for f in findings if f.rule == self.spec.code]
         self.evaluated_keys = []
         return result
+
+    def _evaluate(
+        self, conf: dict[Any, Any], entity_type: str, name: str, scanned: str
+    ) -> Optional[tuple[Resolved, list[Finding]]]:
+        """Once per resource (its eleven checks run back to back): settings, subject, engine."""
+        context = _context()
+        if context is None:
+            return None
+        resolved = self._resolve(conf, entity_type, name, scanned)
+        if resolved is None:
+            return None
+        settings, catalog = context
+        return resolved, evaluate(resolved.subject, settings, catalog)
 
     def _resolve(self, conf: dict[Any, Any], entity_type: str, name: str, scanned: str) -> Optional[Resolved]:
         if self.framework == "terraform":
