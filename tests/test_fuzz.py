@@ -21,10 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import traceback
 from typing import Any, Callable
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from lambda_runtime_rules.catalog import default_catalog
@@ -304,8 +305,16 @@ def check_cfn_lint(case: tuple[Any, Settings]) -> None:
 
     doc, chosen = case
     configure = {"EL1001": {"as_of": chosen.as_of.isoformat(), "warn_days": str(chosen.warn_days)}}
-    matches = lint(json.dumps(doc, ensure_ascii=False), rules=_cfn_lint_rules(),
-                   config=ManualArgs(configure_rules=configure, regions=["us-east-1"]))
+    try:
+        matches = lint(json.dumps(doc, ensure_ascii=False), rules=_cfn_lint_rules(),
+                       config=ManualArgs(configure_rules=configure, regions=["us-east-1"]))
+    except Exception as exc:
+        # cfn-lint 1.58 itself crashes on some inputs (a resource's `Metadata: null` breaks its directive
+        # scan) before or after any rule runs. Only a crash that passes through our code is ours to fail on.
+        frames = traceback.extract_tb(exc.__traceback__)
+        if any("lambda_runtime_rules" in frame.filename for frame in frames):
+            raise
+        reject()
     for match in matches:
         assert not (match.rule.id == "E0002" and any(code in match.message for code in OURS)), match
         if match.rule.id in OURS:
@@ -331,3 +340,13 @@ def test_fuzz_cfn_lint_pack() -> None:
 def test_fuzz_cfn_lint_pack_scheduled(request: pytest.FixtureRequest) -> None:
     _scheduled(request)
     fuzz(st.tuples(CFN, SETTINGS), check_cfn_lint, CFN_LINT_EXAMPLES[1])
+
+
+def test_cfn_lint_host_crash_is_not_blamed_on_the_pack() -> None:
+    """cfn-lint 1.58 raises on a resource's ``Metadata: null`` in its own directive scan (found by CI fuzzing):
+    the fuzz check tells that apart from a crash in our rules and discards the example instead of failing."""
+    from hypothesis.errors import UnsatisfiedAssumption
+
+    doc = {"Resources": {"A": {"Type": "AWS::Lambda::Function", "Properties": {}, "Metadata": None}}}
+    with pytest.raises(UnsatisfiedAssumption):
+        check_cfn_lint((doc, Settings(as_of=dt.date(2014, 1, 1), warn_days=0)))
