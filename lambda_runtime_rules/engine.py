@@ -63,6 +63,14 @@ def next_phase(runtime: Runtime, as_of: dt.date) -> tuple[Phase, dt.date] | None
     return ph, day
 
 
+def deprecation_ahead(runtime: Runtime, as_of: dt.date, warn_days: int) -> int | None:
+    """Days until the runtime's deprecation when it falls within the warning window (WL1004), else None."""
+    if runtime.deprecated is None:
+        return None
+    left = (runtime.deprecated - as_of).days
+    return left if 0 < left <= warn_days else None
+
+
 def _plus_days(day: dt.date, days: int) -> dt.date:
     try:
         return day + dt.timedelta(days=days)
@@ -205,11 +213,10 @@ def _function(subject: FunctionSubject, settings: Settings, catalog: Catalog) ->
         if runtime.preview:
             continue
         code, text = _describe_phase(runtime, as_of)
-        if code is None and runtime.deprecated is not None:
-            left = (runtime.deprecated - as_of).days
-            if 0 < left <= settings.warn_days:
-                code = "WL1004"
-                text = f"Runtime {runtime.identifier} will be deprecated on {runtime.deprecated}, in {_days(left)}"
+        left = deprecation_ahead(runtime, as_of, settings.warn_days) if code is None else None
+        if left is not None:
+            code = "WL1004"
+            text = f"Runtime {runtime.identifier} will be deprecated on {runtime.deprecated}, in {_days(left)}"
         if code is not None:
             advice = upgrade_advice(runtime, catalog, settings)
             out.add(code, value, f"{text}; {advice}{_suffix(value)}", runtime.identifier)

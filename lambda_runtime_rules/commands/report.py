@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 
 from ..catalog import Catalog
-from ..engine import Phase, minimal_upgrade, next_phase, phase, upgrade_advice
+from ..engine import Phase, deprecation_ahead, minimal_upgrade, next_phase, phase, upgrade_advice
 from ..model import FunctionSubject, LayerSubject, Subject, Value
 from ..scan import InputError, iter_files, load_subjects
 from ..settings import Settings
@@ -127,7 +127,7 @@ def _row(
         fields["days_left"] = (ahead[1] - as_of).days
     upgrade = minimal_upgrade(runtime, catalog, as_of, settings.warn_days)
     fields["upgrade"] = upgrade.identifier if upgrade is not None else ""
-    soon = runtime.deprecated is not None and 0 < (runtime.deprecated - as_of).days <= settings.warn_days
+    soon = deprecation_ahead(runtime, as_of, settings.warn_days) is not None
     if current is not Phase.SUPPORTED or soon:
         fields["advice"] = upgrade_advice(runtime, catalog, settings)
     return Row(status=current.value, **fields)  # type: ignore[arg-type]
