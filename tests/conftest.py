@@ -19,3 +19,12 @@ def corpus_dir() -> Path:
             pytest.fail(reason + " (CI=true: the corpus is required)")
         pytest.skip(reason)
     return CORPUS
+
+
+@pytest.fixture
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No .cfnlintrc, no .lambda-runtime-rules.yaml and no LAMBDA_RUNTIME_RULES_* from the developer's machine."""
+    for name in list(os.environ):
+        if name.startswith("LAMBDA_RUNTIME_RULES_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)

@@ -41,12 +41,7 @@ Resources:
 """
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("LAMBDA_RUNTIME_RULES_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 def run(args: list[str]) -> list[object]:

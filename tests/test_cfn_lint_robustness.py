@@ -48,12 +48,7 @@ def _assert_clean(matches: list[Any]) -> None:
         assert "lambda-runtime-rules settings" not in text
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("LAMBDA_RUNTIME_RULES_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 def test_corpus_no_exceptions_and_cli_lines(corpus_dir: Path) -> None:

@@ -53,15 +53,7 @@ def lint(path: Path, *configure: str, stdin: bool = False) -> list[tuple[str, st
     return sorted(found)
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No .cfnlintrc, no .lambda-runtime-rules.yaml and no LAMBDA_RUNTIME_RULES_* from the developer's machine."""
-    import os
-
-    for name in list(os.environ):
-        if name.startswith("LAMBDA_RUNTIME_RULES_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 HIGH = "EL3001:high_compliance=true"
