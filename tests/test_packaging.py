@@ -84,6 +84,12 @@ def test_wheel_contains_catalog_docs_and_checks(wheel):
         "lambda_runtime_rules/rules_data/catalog.validated",
         "lambda_runtime_rules/py.typed",
         "lambda_runtime_rules/rule_docs/EL1001.md",
+        "lambda_runtime_rules/cfn_lint/__init__.py",
+        "lambda_runtime_rules/checkov_checks/lrr_terraform.py",
+        "lambda_runtime_rules/checkov_checks/lrr_cloudformation.py",
+        "lambda_runtime_rules/checkov_checks/lrr_serverless.py",
+        "lambda_runtime_rules/commands/check.py",
+        "lambda_runtime_rules/sources/cloudformation.py",
     ):
         assert required in names
 
