@@ -111,3 +111,14 @@ def test_installed_wheel_loads_its_own_catalog(wheel, tmp_path):
     assert lines[0].startswith(str(target))
     assert int(lines[1]) >= 55
     assert any(line.split() == ["status", "create-blocked"] for line in lines)
+
+
+def test_installed_wheel_explains_rules_from_its_own_docs(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, text=True)
+    code = "import lambda_runtime_rules.cli as cli; raise SystemExit(cli.main(['explain', 'CKV_LRR_1001']))"
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == (REPO / "docs" / "rules" / "EL1001.md").read_text().strip()
