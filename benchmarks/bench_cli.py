@@ -58,13 +58,15 @@ def timed(function: Callable[[], object], repeat: int) -> list[float]:
     return times
 
 
-def corpus_files(corpus: Path) -> list[Path]:
+def corpus_files(corpus: Path, kinds: set[str] | None = None) -> list[Path]:
+    """The corpus files of the given MANIFEST kinds (default: CloudFormation, SAM and CDK)."""
+    kinds = CFN_KINDS if kinds is None else kinds
     files = []
     with (corpus / "MANIFEST.tsv").open(encoding="utf-8") as manifest:
         next(manifest)
         for line in manifest:
             fields = line.rstrip("\n").split("\t")
-            if len(fields) > 4 and fields[4] in CFN_KINDS:
+            if len(fields) > 4 and fields[4] in kinds:
                 files.append(corpus / fields[0])
     return files
 

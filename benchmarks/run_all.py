@@ -10,8 +10,9 @@ Measures, on ``../shared/corpus``:
 5. the check of one template in a fresh process (the pre-commit path);
 6. ``check --jobs 2`` on 10,000 generated templates.
 
-Usage: ``python benchmarks/run_all.py [--corpus DIR] [--count 10000] [--repeat 5] [--host-pairs 3] [--skip-checkov]``. Offline
-(Checkov gets ``--skip-download``); the date is pinned so verdicts do not drift. Takes about 10 minutes.
+Usage: ``python benchmarks/run_all.py [--corpus DIR] [--count 10000] [--repeat 5] [--host-pairs 3]
+[--skip-checkov]``. Offline (Checkov gets ``--skip-download``); the date is pinned so verdicts do not drift.
+Takes about 10 minutes.
 """
 
 from __future__ import annotations
@@ -85,17 +86,6 @@ def overhead(base: float, extended: float) -> str:
     return f"{(extended / base - 1) * 100:+.1f}%"
 
 
-def manifest_files(corpus: Path, kinds: set[str]) -> list[Path]:
-    files = []
-    with (corpus / "MANIFEST.tsv").open(encoding="utf-8") as manifest:
-        next(manifest)
-        for line in manifest:
-            fields = line.rstrip("\n").split("\t")
-            if len(fields) > 4 and fields[4] in kinds:
-                files.append(corpus / fields[0])
-    return files
-
-
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
@@ -117,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="lrr-bench-") as tmp:
         work = Path(tmp)
-        cfn_files = [str(p) for p in manifest_files(corpus, bench_cli.CFN_KINDS)]
+        cfn_files = [str(p) for p in bench_cli.corpus_files(corpus, bench_cli.CFN_KINDS)]
 
         # 1 + 3: cfn-lint with / without the pack, and our CLI on the same files (one warm-up run first).
         cfn_lint = [tool("cfn-lint"), "--regions", "us-east-1"]
@@ -151,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
                          f"(min of {args.host_pairs} alternating runs; goal <= 3%)"))
 
         # 4: in-process check against a bare libyaml/json parse of the same YAML/JSON files.
-        parsed = manifest_files(corpus, PARSED_KINDS)
+        parsed = bench_cli.corpus_files(corpus, PARSED_KINDS)
         base = min(bench_cli.timed(lambda: bench_cli.bare_parse(parsed), args.repeat))
         check = bench_cli.in_process_check(parsed)
         check()  # warm imports and the catalog, as the bare parse has yaml/json warm
