@@ -251,3 +251,10 @@ def test_engine_never_raises(cat, runtimes, arches, modes, arns, as_of, warn, hi
 def test_huge_window_near_the_end_of_time(cat):
     settings = Settings(as_of=D(9999, 12, 1), warn_days=10**6)
     assert codes(engine.evaluate(fn("lang1"), settings, cat)) == ["EL1001"]
+
+
+def test_messages_stay_on_one_line(cat):
+    """Found by the scheduled fuzz run: a logical ID with a newline, named in an inherited value's message."""
+    subject = FunctionSubject("A\nB", runtimes=(Value("lang9", 3, 1, "inherited from Globals by A\nB"),))
+    (finding,) = engine.evaluate(subject, Settings(as_of=D(2030, 1, 1)), cat)
+    assert "\n" not in finding.message and "A\\nB" in finding.message
