@@ -404,13 +404,7 @@ def _cfn_subject(conf: dict[Any, Any], name: str, resource_type: str, file: Opti
     props = _get(conf, "Properties")
     present: set[str] = set()
     if isinstance(subject, LayerSubject):
-        for key, field in (
-            ("CompatibleRuntimes", "compatible_runtimes"),
-            ("CompatibleArchitectures", "compatible_architectures"),
-        ):
-            if _written(props, key):
-                present.add(field)
-        return _from_presence(subject, present)
+        return _layer_presence(subject, props, "CompatibleRuntimes", "CompatibleArchitectures")
     if _written(props, "Runtime"):
         present.add("runtimes")
     if _written(props, "Architectures"):
@@ -430,6 +424,16 @@ def _cfn_subject(conf: dict[Any, Any], name: str, resource_type: str, file: Opti
     extra = {n for n in ("runtimes", "architectures", "update_modes", "runtime_version_arns")
              if _has_value(getattr(subject, n))}
     return Resolved(subject, resolved.present | extra, resolved.unresolved)
+
+
+def _layer_presence(subject: LayerSubject, body: object, runtimes_key: str, architectures_key: str) -> Resolved:
+    """A layer's verdict inputs: which of its two properties are written (CloudFormation or Serverless spelling)."""
+    present = {
+        field
+        for key, field in ((runtimes_key, "compatible_runtimes"), (architectures_key, "compatible_architectures"))
+        if _written(body, key)
+    }
+    return _from_presence(subject, present)
 
 
 def _sls_name(document: object, section: str, conf: dict[Any, Any]) -> Optional[str]:
@@ -463,13 +467,7 @@ def _sls_subject(conf: dict[Any, Any], section: str, file: Optional[str]) -> Opt
         return None
     present: set[str] = set()
     if isinstance(subject, LayerSubject):
-        for key, field in (
-            ("compatibleRuntimes", "compatible_runtimes"),
-            ("compatibleArchitectures", "compatible_architectures"),
-        ):
-            if _written(body, key):
-                present.add(field)
-        return _from_presence(subject, present)
+        return _layer_presence(subject, body, "compatibleRuntimes", "compatibleArchitectures")
     image = _written(body, "image")
 
     def written(key: str, inherit: bool = True) -> object:
