@@ -167,10 +167,12 @@ class _Collector:
     def add(self, rule: str, value: Value | None, message: str, runtime: str = "") -> None:
         line = value.line if value is not None and value.line else self.subject.line
         column = value.column if value is not None and value.line else 0
-        file = self.subject.file
+        file = value.file if value is not None and value.file else self.subject.file
         expired = None
         for exemption in self.settings.exceptions:
-            if exemption.matches(self.subject.resource, rule, file):
+            if exemption.matches(self.subject.resource, rule, file) or (
+                file != self.subject.file and exemption.matches(self.subject.resource, rule, self.subject.file)
+            ):
                 if exemption.active(self.settings.as_of):
                     return
                 expired = exemption

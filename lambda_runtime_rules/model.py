@@ -20,6 +20,10 @@ class Value:
     line: int = 0
     column: int = 0
     via: str = ""  # e.g. "when LegacyRuntime is nodejs14.x", "inherited from Globals"
+    # The file the value is written in, when that is not the subject's own file: a Terraform module call's
+    # argument, a variable default in variables.tf, terraform.tfvars, a Serverless ${file()} include. A
+    # finding sits where the user must edit, so it names this file.
+    file: str = ""
 
 
 @dataclass(frozen=True)
