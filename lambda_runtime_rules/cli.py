@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs", "-j", type=int, default=1, metavar="N", help="parallel worker processes (0 = one per CPU)"
     )
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument(
+        "--var-file",
+        action="append",
+        metavar="FILE",
+        help="Terraform variable values, as for terraform plan -var-file (repeatable; applied after terraform.tfvars)",
+    )
     _settings_options(check)
 
     fix = sub.add_parser(

@@ -8,6 +8,7 @@ is what makes their verdicts identical.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from .settings import Settings
 
 YAML_SUFFIXES = (".yaml", ".yml", ".template")
 JSON_SUFFIXES = (".json",)
-TERRAFORM_SUFFIXES = (".tf",)
+TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
 SKIP_DIRS = {".git", ".terraform", "node_modules", ".aws-sam", "__pycache__", ".venv", "venv", ".tox"}
 
 
@@ -39,12 +41,38 @@ class FileResult:
 
 def is_candidate(path: Path) -> bool:
     name = path.name.lower()
-    return name.endswith(YAML_SUFFIXES + JSON_SUFFIXES + TERRAFORM_SUFFIXES)
+    return name.endswith(YAML_SUFFIXES + JSON_SUFFIXES + TERRAFORM_SUFFIXES + TFVARS_SUFFIXES)
+
+
+def is_terraform(path: Path) -> bool:
+    """A ``.tf`` or ``.tf.json`` file: read with its folder, which Terraform treats as one module."""
+    return path.name.lower().endswith(TERRAFORM_SUFFIXES)
 
 
 def iter_files(paths: list[str]) -> list[Path]:
-    """Files named on the command line, and candidate files found under folders (sorted, deterministic)."""
+    """Files named on the command line, and candidate files found under folders (sorted, deterministic).
+
+    A Terraform file (``.tf``, ``.tf.json``, ``.tfvars``) stands for its whole folder: Terraform reads a folder
+    as one module, so a hook handed only ``variables.tf`` or ``terraform.tfvars`` must check the resources
+    beside it. Each folder's ``.tf``/``.tf.json`` files are listed once; ``.tfvars`` files are not checked
+    themselves (they hold values, read with their folder).
+    """
     found: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(candidate: Path) -> None:
+        if candidate not in seen:
+            seen.add(candidate)
+            found.append(candidate)
+
+    def add_folder_of(path: Path) -> None:
+        try:
+            members = sorted(p for p in path.parent.iterdir() if is_terraform(p) and p.is_file())
+        except OSError:
+            members = []
+        for member in members:
+            add(Path(path.parent, member.name) if str(path.parent) != "." else Path(member.name))
+
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -52,10 +80,14 @@ def iter_files(paths: list[str]) -> list[Path]:
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
                 for name in sorted(files):
                     candidate = Path(root) / name
-                    if is_candidate(candidate):
-                        found.append(candidate)
+                    if is_candidate(candidate) and not name.lower().endswith(TFVARS_SUFFIXES):
+                        add(candidate)
+        elif path.name.lower().endswith(TERRAFORM_SUFFIXES + TFVARS_SUFFIXES) and path.is_file():
+            if is_terraform(path):
+                add(path)
+            add_folder_of(path)
         else:
-            found.append(path)
+            add(path)
     return found
 
 
@@ -70,25 +102,24 @@ def subjects_from_document(document: object, file: str) -> tuple[str, list[Subje
     return "", []
 
 
-def load_subjects(path: Path, terraform_variables: dict[str, object] | None = None) -> tuple[str, list[Subject]]:
-    """Kind and subjects of one file; raises InputError for a file that cannot be read or parsed."""
+def load_subjects(path: Path, var_files: Sequence[str] = ()) -> tuple[str, list[Subject]]:
+    """Kind and subjects of one file; raises InputError for a file that cannot be read or parsed.
+
+    A Terraform file is evaluated with its folder (variables, locals and tfvars from every file there, module
+    calls followed); the subjects are the resources and module calls written in this file.
+    """
     display = str(path)
-    if path.suffix.lower() in TERRAFORM_SUFFIXES:
+    if is_terraform(path):
         from .sources import terraform
 
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{display}: cannot read: {_reason(exc)}") from None
-        try:
-            return "terraform", terraform.subjects_from_hcl(text, display, terraform_variables)
-        except terraform.TerraformError as exc:
-            message = str(exc)  # already "file:line: problem" when the parser knows the line
-            raise InputError(message if message.startswith(display) else f"{display}: {message}") from None
-        except ImportError:
-            raise InputError(
-                f"{display}: Terraform needs an HCL2 parser: pip install 'lambda-runtime-rules[terraform]'"
-            ) from None
+        subjects, errors = terraform.evaluate_folder(str(path.parent), [display], var_files)
+        if display in errors:
+            raise InputError(errors[display])
+        if not path.is_file():
+            raise InputError(f"{display}: cannot read: no such file")
+        return "terraform", subjects
+    if path.name.lower().endswith(TFVARS_SUFFIXES):
+        return "", []
     from .loader import LoadError, load_file
     from .sources.cloudformation import RESOURCE_TYPES
 
@@ -111,12 +142,12 @@ def scan_file(
     path: Path,
     settings: Settings,
     catalog: Catalog,
-    terraform_variables: dict[str, object] | None = None,
+    var_files: Sequence[str] = (),
 ) -> FileResult:
     """Findings for one file; a parse failure is recorded on the result, never raised."""
     result = FileResult(str(path))
     try:
-        result.kind, result.subjects = load_subjects(path, terraform_variables)
+        result.kind, result.subjects = load_subjects(path, var_files)
     except InputError as exc:
         result.error = str(exc)
         return result

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from lambda_runtime_rules.model import FunctionSubject, LayerSubject, Value
 from lambda_runtime_rules.sources.terraform import (
     TerraformError,
+    evaluate_folder,
     parse_hcl,
     subjects_from_hcl,
     variable_defaults,
@@ -37,8 +38,9 @@ SUBJECTS = _by_resource(MAIN)
 CASES = [
     ("aws_lambda_function.literal", "runtimes", [("nodejs16.x", 20, "")]),
     ("aws_lambda_function.literal", "architectures", [("x86_64", 22, ""), ("x86_64", 14, "from local.arch")]),
-    ("aws_lambda_function.variables", "runtimes", [("python3.8", 28, "from the default of var.runtime")]),
-    ("aws_lambda_function.variables", "architectures", [("arm64", 29, "from the default of var.archs")]),
+    # a variable default sits where it is written: that is the line to edit
+    ("aws_lambda_function.variables", "runtimes", [("python3.8", 3, "from the default of var.runtime")]),
+    ("aws_lambda_function.variables", "architectures", [("arm64", 8, "from the default of var.archs")]),
     (
         "aws_lambda_function.conditional",
         "runtimes",
@@ -47,10 +49,10 @@ CASES = [
     ("aws_lambda_function.unresolvable", "runtimes", []),
     ("aws_lambda_function.unresolvable", "architectures", []),
     ("aws_lambda_function.image", "runtimes", []),
-    ("aws_lambda_runtime_management_config.manual", "runtimes", []),
-    ("aws_lambda_runtime_management_config.manual", "update_modes", [("Manual", 48, "")]),
+    # the runtime management config is linked to its function (by reference) and joins its subject
+    ("aws_lambda_function.literal", "update_modes", [("Manual", 48, "")]),
     (
-        "aws_lambda_runtime_management_config.manual",
+        "aws_lambda_function.literal",
         "runtime_version_arns",
         [("arn:aws:lambda:us-east-1::runtime:0123abcd", 49, "")],
     ),
@@ -80,9 +82,8 @@ def test_values_and_lines(resource: str, field: str, expected: list[tuple[object
 @pytest.mark.parametrize(
     ("resource", "kind", "line"),
     [
-        ("aws_lambda_function.literal", "aws_lambda_function", 18),
+        ("aws_lambda_function.literal", "aws_lambda_function", 46),
         ("aws_lambda_function.image", "aws_lambda_function", 41),
-        ("aws_lambda_runtime_management_config.manual", "aws_lambda_runtime_management_config", 46),
         # the line of runtime_management_config itself, for "Manual without an ARN"
         ("awscc_lambda_function.cc", "awscc_lambda_function", 55),
         ("aws_lambda_layer_version.layer", "aws_lambda_layer_version", 61),
@@ -101,7 +102,6 @@ def test_only_lambda_resources_in_file_order() -> None:
         "aws_lambda_function.conditional",
         "aws_lambda_function.unresolvable",
         "aws_lambda_function.image",
-        "aws_lambda_runtime_management_config.manual",
         "awscc_lambda_function.cc",
         "aws_lambda_layer_version.layer",
         "awscc_lambda_layer_version.cc_layer",
@@ -122,12 +122,26 @@ def test_variable_defaults_gathered_from_a_module_directory() -> None:
     user = (FIXTURES / "uses_other_file.tf").read_text(encoding="utf-8")
     assert subjects_from_hcl(user)[0].runtimes == ()  # type: ignore[union-attr]
     (subject,) = subjects_from_hcl(user, "uses_other_file.tf", variables=variable_defaults(other))
-    assert _triples(subject.runtimes) == [("ruby2.7", 2, "from the default of var.shared_runtime")]  # type: ignore[union-attr]
+    assert _triples(subject.runtimes) == [("ruby2.7", 0, "from the default of var.shared_runtime")]  # type: ignore[union-attr]
+
+
+def test_a_folder_is_one_module() -> None:
+    """evaluate_folder reads the default from other_file.tf, and the value sits there, at its line."""
+    subjects, errors = evaluate_folder(str(FIXTURES), [str(FIXTURES / "uses_other_file.tf")])
+    assert str(FIXTURES / "invalid.tf.txt") not in errors and not errors
+    (subject,) = subjects
+    (value,) = subject.runtimes  # type: ignore[union-attr]
+    assert (value.value, value.line, value.file, value.via) == (
+        "ruby2.7",
+        4,
+        str(FIXTURES / "other_file.tf"),
+        "from the default of var.shared_runtime",
+    )
 
 
 def test_caller_variables_override_the_files_own_defaults() -> None:
     subject = _by_resource(MAIN, variables={"runtime": "java8"})["aws_lambda_function.variables"]
-    assert _triples(subject.runtimes) == [("java8", 28, "from the default of var.runtime")]  # type: ignore[union-attr]
+    assert _triples(subject.runtimes) == [("java8", 0, "from the default of var.runtime")]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -140,7 +154,9 @@ def test_caller_variables_override_the_files_own_defaults() -> None:
         ('x == "/" ? "a" : var.r', ["a", "r9"]),  # bc-python-hcl2 mis-associates this; re-associated
         ('a ? (b ? "x" : "y") : "z"', ["x", "y", "z"]),
         ('x == (c ? "a" : "b")', []),  # a bool, whatever the branches
-        ('"${var.r}"', []),
+        ('"${var.r}"', ["r9"]),  # a lone interpolation is the variable itself
+        ('"${var.r}-x"', ["r9-x"]),  # a template whose parts are known
+        ('"${var.unknown}-x"', []),
         ('"%{if true}x%{endif}"', []),
         ("local.loop", []),
         ("upper(var.r)", []),
@@ -164,7 +180,8 @@ def test_runtime_expressions(expression: str, expected: list[str]) -> None:
     )
     (subject,) = subjects_from_hcl(text)
     assert [v.value for v in subject.runtimes] == expected  # type: ignore[union-attr]
-    assert all(v.line == 8 for v in subject.runtimes)  # type: ignore[union-attr]
+    # a value from the variable default sits on the default's line, every other on the attribute's
+    assert all(v.line == (2 if v.value == "r9" else 8) for v in subject.runtimes)  # type: ignore[union-attr]
 
 
 def test_parse_failure_is_one_human_line() -> None:
@@ -194,17 +211,15 @@ def _literal() -> st.SearchStrategy[str]:
         st.text(max_size=20).map(lambda s: json.dumps(s)),
         st.integers().map(str),
         st.floats(allow_nan=False, allow_infinity=False, max_value=1e9, min_value=-1e9).map("{:.3f}".format),
-        st.sampled_from(
-            ["true", "false", "null", "var.x", "local.y", "var.nope", "data.a.b.c", '"${var.x}"']
-        ),
+        st.sampled_from(["true", "false", "null", "var.x", "local.y", "var.nope", "data.a.b.c", '"${var.x}"']),
     )
     return st.recursive(
         scalars,
         lambda inner: st.one_of(
             st.lists(inner, max_size=4).map(lambda items: "[" + ", ".join(items) + "]"),
-            st.dictionaries(
-                st.sampled_from(["a", "update_runtime_on", "runtime_version_arn"]), inner, max_size=3
-            ).map(lambda d: "{\n" + "\n".join(f"{k} = {v}" for k, v in d.items()) + "\n}"),
+            st.dictionaries(st.sampled_from(["a", "update_runtime_on", "runtime_version_arn"]), inner, max_size=3).map(
+                lambda d: "{\n" + "\n".join(f"{k} = {v}" for k, v in d.items()) + "\n}"
+            ),
             st.tuples(inner, inner, inner).map(lambda t: f"{t[0]} ? {t[1]} : {t[2]}"),
         ),
         max_leaves=8,
@@ -243,9 +258,7 @@ def test_no_literal_breaks_subjects(kind: str, values: list[str], default: str) 
 @settings(max_examples=100, deadline=None)
 @given(_STRINGS)
 def test_string_literals_round_trip(runtime: str) -> None:
-    text = (
-        f'resource "aws_lambda_function" "f" {{\n  runtime = {json.dumps(runtime, ensure_ascii=False)}\n}}\n'
-    )
+    text = f'resource "aws_lambda_function" "f" {{\n  runtime = {json.dumps(runtime, ensure_ascii=False)}\n}}\n'
     (subject,) = subjects_from_hcl(text)
     expected = [(runtime, 2, 13)] if runtime.strip() else []  # blank means unset
     assert [(v.value, v.line, v.column) for v in subject.runtimes] == expected  # type: ignore[union-attr]

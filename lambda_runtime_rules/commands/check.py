@@ -20,7 +20,7 @@ from ..catalog import Catalog
 from ..gcpause import gc_paused
 from ..model import Finding
 from ..output import one_line, render, use_color
-from ..scan import TERRAFORM_SUFFIXES, FileResult, iter_files, scan_file
+from ..scan import FileResult, is_terraform, iter_files, scan_file
 from ..settings import Settings
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, context, fail
 
@@ -30,7 +30,7 @@ STALE_CATALOG_DAYS = 180
 MAX_CHUNK = 256
 """Files per pool task: large enough to amortise inter-process traffic, small enough to balance the load."""
 
-TerraformVariables = dict[str, object]
+VarFiles = tuple[str, ...]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,7 +44,12 @@ def run(args: argparse.Namespace) -> int:
     if stale:
         print(f"lambda-runtime-rules: warning: {stale}", file=sys.stderr)
 
-    results = check_files(iter_files(list(args.paths)), settings, catalog, jobs=args.jobs)
+    var_files = [str(v) for v in getattr(args, "var_file", None) or []]
+    for var_file in var_files:
+        problem = var_file_problem(var_file)
+        if problem:
+            return fail(problem)
+    results = check_files(iter_files(list(args.paths)), settings, catalog, jobs=args.jobs, var_files=var_files)
     findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
     errors = [(r.path, r.error) for r in results if r.error]
     for _, problem in errors:
@@ -86,53 +91,39 @@ def stale_catalog_warning(settings: Settings, catalog: Catalog) -> str:
     )
 
 
+def var_file_problem(path: str) -> str:
+    """One line when a ``--var-file`` cannot be used, as ``terraform plan -var-file`` would refuse it."""
+    from ..sources import terraform
+
+    try:
+        terraform.parse_file(path)
+    except terraform.TerraformError as exc:
+        return f"--var-file: {exc}"
+    return ""
+
+
 # --- scanning ----------------------------------------------------------------------------------------------
 
 
-def terraform_variables(files: Sequence[Path]) -> dict[Path, TerraformVariables]:
-    """Variable defaults per Terraform directory, gathered from every ``.tf`` file there (not only the ones
-    named), because a hook is handed ``main.tf`` alone while its ``variables.tf`` sits beside it.
+def check_files(
+    files: Sequence[Path], settings: Settings, catalog: Catalog, jobs: int = 1, var_files: Sequence[str] = ()
+) -> list[FileResult]:
+    """One result per file, in the order given, whatever ``jobs`` is (0 means one worker per CPU).
 
-    A file that cannot be read or parsed contributes nothing here; its own scan reports the problem.
+    ``var_files``: Terraform ``-var-file`` files, applied to every Terraform folder after its own tfvars.
     """
-    folders = sorted({path.parent for path in files if path.suffix.lower() in TERRAFORM_SUFFIXES})
-    if not folders:
-        return {}
-    from ..sources import terraform
-
-    gathered: dict[Path, TerraformVariables] = {}
-    for folder in folders:
-        merged: TerraformVariables = {}
-        try:
-            members = sorted(p for p in folder.iterdir() if p.suffix.lower() in TERRAFORM_SUFFIXES and p.is_file())
-        except OSError:
-            members = []
-        for member in members:
-            try:
-                merged.update(terraform.variable_defaults(member.read_text(encoding="utf-8")))
-            except (OSError, UnicodeDecodeError, terraform.TerraformError):
-                continue
-        gathered[folder] = merged
-    return gathered
-
-
-def check_files(files: Sequence[Path], settings: Settings, catalog: Catalog, jobs: int = 1) -> list[FileResult]:
-    """One result per file, in the order given, whatever ``jobs`` is (0 means one worker per CPU)."""
-    variables = terraform_variables(files)
-    tasks = [
-        (path, variables.get(path.parent) if path.suffix.lower() in TERRAFORM_SUFFIXES else None) for path in files
-    ]
+    tasks = [(path, tuple(var_files) if is_terraform(path) else ()) for path in files]
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
     if workers <= 1 or len(tasks) <= 1:
         return [_scan_one(path, tfvars, settings, catalog) for path, tfvars in tasks]
     return _scan_parallel(tasks, settings, catalog, workers)
 
 
-def _scan_one(path: Path, tfvars: TerraformVariables | None, settings: Settings, catalog: Catalog) -> FileResult:
+def _scan_one(path: Path, tfvars: VarFiles, settings: Settings, catalog: Catalog) -> FileResult:
     # The cyclic GC pauses while one file is parsed and judged (see gcpause): a third of the corpus time else.
     try:
         with gc_paused():
-            return scan_file(path, settings, catalog, terraform_variables=tfvars)
+            return scan_file(path, settings, catalog, var_files=tfvars)
     except Exception as exc:  # a bug must not hide the other files' findings, nor print a traceback to a hook
         return FileResult(str(path), error=f"{path}: internal error, please report: {type(exc).__name__}: {exc}")
 
@@ -146,7 +137,7 @@ def _init_worker(settings: Settings, catalog: Catalog) -> None:
     _WORKER["catalog"] = catalog
 
 
-def _scan_chunk(chunk: list[tuple[Path, TerraformVariables | None]]) -> list[FileResult]:
+def _scan_chunk(chunk: list[tuple[Path, VarFiles]]) -> list[FileResult]:
     settings, catalog = _WORKER["settings"], _WORKER["catalog"]
     assert isinstance(settings, Settings) and isinstance(catalog, Catalog)
     results = []
@@ -158,7 +149,7 @@ def _scan_chunk(chunk: list[tuple[Path, TerraformVariables | None]]) -> list[Fil
 
 
 def _scan_parallel(
-    tasks: list[tuple[Path, TerraformVariables | None]], settings: Settings, catalog: Catalog, workers: int
+    tasks: list[tuple[Path, VarFiles]], settings: Settings, catalog: Catalog, workers: int
 ) -> list[FileResult]:
     from concurrent.futures import ProcessPoolExecutor
 

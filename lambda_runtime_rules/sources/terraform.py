@@ -1,474 +1,917 @@
-"""Lambda subjects from Terraform HCL, with the line of every value.
+"""Lambda subjects from Terraform: a folder is a module, module calls are followed, every value keeps its place.
 
-The ``hcl2`` module is shared by bc-python-hcl2 (Checkov's pin) and python-hcl2, whose dict outputs disagree
-(values wrapped in lists or not, quotes kept or not, lines on blocks only or nowhere). Both build the same
-Lark parse tree, though: the rule names used here (``block``, ``body``, ``attribute``, ``expr_term``,
-``tuple``, ``object``, ``object_elem``, ``conditional``, ``get_attr_expr_term``) and the source spans are the
-same in bc-python-hcl2 0.4.3 and python-hcl2 7.x and 8.x. So values are read from that tree, each leaf decoded
-from its own source text, and every value keeps the line and column it was written at.
+Terraform reads every ``.tf`` and ``.tf.json`` file of a folder as one module, so ``locals``, ``variable``
+defaults and resources are gathered across the folder, not per file. A root module's variables take their
+values from ``terraform.tfvars``, ``terraform.tfvars.json``, ``*.auto.tfvars(.json)`` and ``-var-file`` files,
+in Terraform's order (the last one wins). Module calls are followed: a local ``source`` (``./modules/x``), a
+module downloaded by ``terraform init`` (``.terraform/modules/modules.json``), or, when neither is on disk, a
+well-known public module described in ``rules_data/terraform_modules.json``. Inside a called module, the call's
+arguments are the variables, and the module's defaults fill in the rest.
+
+Every value keeps the file, line and column of the literal that produced it: the argument of the module call,
+the variable default, the tfvars entry. That is where a user has to edit, so that is where a finding sits, and
+``via`` says how the value was reached (``from terraform.tfvars``, ``when var.legacy``). Values Terraform only
+knows at plan time (data sources, other resources' attributes, function results) are left out: unresolved is
+never a finding. ``count``, ``for_each`` and conditionals are respected where they are known (``count = 0``, a
+``create_function = false`` argument); a resource with ``for_each`` is one subject whose values are those of
+every instance.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from pathlib import Path
+from typing import Optional, Union
 
 from ..model import FunctionSubject, LayerSubject, Value
+from . import hcl
+from .hcl import Body, Expr, SyntaxProblem, Where
 
-__all__ = ["TerraformError", "parse_hcl", "subjects_from_hcl", "variable_defaults"]
+__all__ = [
+    "TERRAFORM_SUFFIXES",
+    "TFVARS_SUFFIXES",
+    "ModuleFolder",
+    "TerraformError",
+    "evaluate_folder",
+    "is_terraform_file",
+    "is_tfvars_file",
+    "load_folder",
+    "parse_hcl",
+    "subjects_from_hcl",
+    "variable_defaults",
+]
 
+Subject = Union[FunctionSubject, LayerSubject]
+
+TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
 _FUNCTION_TYPES = ("aws_lambda_function", "awscc_lambda_function")
 _LAYER_TYPES = ("aws_lambda_layer_version", "awscc_lambda_layer_version")
 _RUNTIME_MANAGEMENT_TYPE = "aws_lambda_runtime_management_config"
-# Expressions nest (conditionals, locals pointing at locals); past this depth a value is unresolvable.
-_MAX_DEPTH = 32
+_MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+_FUNCTION_ATTRIBUTES = frozenset({"function_name", "arn", "id", "qualified_arn", "invoke_arn", "qualified_invoke_arn"})
+_MAX_DEPTH = 48
+_MAX_MODULE_DEPTH = 12
+MAX_VALUES = 256
+"""Values kept per expression: a real property takes a handful; a generated chain of conditionals would take
+millions. Past the cap the rest are left out (the cap is per expression, so each level stays linear)."""
+_MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 class TerraformError(Exception):
-    """The text is not HCL that the installed ``hcl2`` module can parse."""
+    """A Terraform file that cannot be read or parsed; ``str()`` is one line naming the file and the problem."""
 
 
-class _Unresolved:
-    """Marker for an expression whose value is not known before ``terraform plan``."""
+def is_terraform_file(path: Path) -> bool:
+    return path.name.lower().endswith(TERRAFORM_SUFFIXES)
 
 
-_UNRESOLVED = _Unresolved()
+def is_tfvars_file(path: Path) -> bool:
+    return path.name.lower().endswith(TFVARS_SUFFIXES)
 
 
-@dataclass(frozen=True)
-class _Plain:
-    """A value that came from outside the parse tree (a variable default), placed at the reference."""
-
-    value: object
-    line: int
-    column: int
-    via: str
-
-
-Node = Any  # a lark Tree or Token, or a _Plain
+# --- reading a folder ----------------------------------------------------------------------------------------
 
 
 @dataclass
-class _Context:
-    text: str
-    variables: Mapping[str, object]
-    local_nodes: dict[str, Node] = field(default_factory=dict)
+class ModuleFolder:
+    """One Terraform module: the parsed files of a folder, and the files that could not be read."""
+
+    folder: str
+    files: list[tuple[str, Body]] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+    tfvars: list[tuple[str, Body]] = field(default_factory=list)
+    variables: dict[str, tuple[Optional[Expr], str]] = field(default_factory=dict)
+    locals: dict[str, Expr] = field(default_factory=dict)
+
+    def blocks(self, kind: str) -> Iterator[tuple[str, hcl.Block]]:
+        for file, body in self.files:
+            for block in body.blocks:
+                if block.type == kind:
+                    yield file, block
 
 
-def parse_hcl(text: str, file: str = "") -> Any:
-    """Parse HCL with the installed ``hcl2`` module and return its Lark parse tree.
-
-    Raises TerraformError, with one human line, when the text does not parse.
-    """
-    import hcl2  # imported here: building the Lark parser is work we only do when asked
-
+def _read_text(path: str) -> str:
     try:
-        return _lark_tree(hcl2, text)
-    except Exception as exc:  # lark raises many types; RecursionError on pathological nesting
-        raise TerraformError(_describe(exc, file)) from exc
+        if not os.path.isfile(path):
+            raise TerraformError(f"{path}: cannot read: not a regular file")
+        size = os.path.getsize(path)
+        if size > _MAX_FILE_BYTES:
+            raise TerraformError(f"{path}: file is too large ({size} bytes; the limit is {_MAX_FILE_BYTES})")
+        with open(path, encoding="utf-8-sig") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise TerraformError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise TerraformError(f"{path}: cannot read: not valid UTF-8 ({exc.reason})") from None
 
 
-def _lark_tree(hcl2: Any, text: str) -> Any:
-    if hasattr(hcl2, "parses_to_tree"):  # python-hcl2 >= 8
-        return hcl2.parses_to_tree(text)
-    legacy = getattr(getattr(hcl2, "parser", None), "hcl2", None)
-    if legacy is not None and hasattr(legacy, "lark_parser"):  # bc-python-hcl2 0.4.x
-        return legacy.lark_parser.parse(text + "\n")
-    return hcl2.parses(text + "\n")  # python-hcl2 5.x to 7.x return the Lark tree here
+def parse_file(path: str, text: Optional[str] = None) -> Body:
+    """One ``.tf``/``.tf.json``/``.tfvars``/``.tfvars.json`` file as a Body; raises TerraformError."""
+    if text is None:
+        text = _read_text(path)
+    name = path.lower()
+    try:
+        if name.endswith(".tfvars.json"):
+            return hcl.parse_json_body(text, path, tfvars=True)
+        if name.endswith(".json"):
+            return hcl.parse_json_body(text, path)
+        return hcl.parse_hcl_body(text, path)
+    except SyntaxProblem as exc:
+        where = f"{path}:{exc.line}" if exc.line else path
+        raise TerraformError(f"{where}: {exc}") from None
+    except ImportError:
+        raise TerraformError(
+            f"{path}: Terraform needs an HCL2 parser: pip install 'lambda-runtime-rules[terraform]'"
+        ) from None
 
 
-def _describe(exc: BaseException, file: str) -> str:
-    where = file or "<hcl>"
-    line = getattr(exc, "line", None)
-    if isinstance(line, int) and line > 0:
-        where = f"{where}:{line}"
-    detail = str(exc).strip().splitlines()
-    reason = detail[0] if detail else type(exc).__name__
-    return f"{where}: not valid HCL ({reason})"
+_FOLDERS: dict[tuple[str, tuple[tuple[str, int, int], ...]], ModuleFolder] = {}
+_FOLDER_CACHE_SIZE = 64
 
 
-def variable_defaults(text: str, file: str = "") -> dict[str, object]:
-    """The literal ``default`` of every ``variable`` block, so a caller can gather them across a module.
+def _listing(folder: str) -> tuple[tuple[str, int, int], ...]:
+    entries = []
+    try:
+        with os.scandir(folder) as scan:
+            for entry in scan:
+                lower = entry.name.lower()
+                if not lower.endswith(TERRAFORM_SUFFIXES + TFVARS_SUFFIXES):
+                    continue
+                try:
+                    stat = entry.stat()
+                except OSError:
+                    stat = None
+                entries.append((entry.name, stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0))
+    except OSError:
+        return ()
+    return tuple(sorted(entries))
 
-    Variables without a default, or with a ``null`` default, are left out. Raises TerraformError.
+
+def load_folder(folder: str) -> ModuleFolder:
+    """Parse every Terraform file of a folder once per process (a hook hands us its files one by one).
+
+    The cache key holds each file's size and modification time, so ``fix`` sees its own edits.
     """
-    return _variable_defaults(parse_hcl(text, file), text)
-
-
-def subjects_from_hcl(
-    text: str, file: str = "", variables: Optional[Mapping[str, object]] = None
-) -> list[Union[FunctionSubject, LayerSubject]]:
-    """Every Lambda function, layer and runtime management config declared in one ``.tf`` file.
-
-    ``variables`` maps variable names to defaults gathered from the whole module directory; the file's own
-    defaults are used for names it lacks. Values Terraform only knows at plan time are left out.
-    Raises TerraformError, and nothing else, when the text does not parse.
-    """
-    tree = parse_hcl(text, file)
-    defaults: dict[str, object] = _variable_defaults(tree, text)
-    if variables:
-        defaults.update(variables)
-    ctx = _Context(text, defaults)
-    for block in _blocks(tree):
-        head, labels, body = _block_parts(block, text)
-        if head == "locals" and body is not None:
-            ctx.local_nodes.update(_attributes(body, text))
-    subjects: list[Union[FunctionSubject, LayerSubject]] = []
-    for block in _blocks(tree):
-        head, labels, body = _block_parts(block, text)
-        if head != "resource" or len(labels) != 2 or body is None:
+    listing = _listing(folder)
+    key = (folder, listing)
+    cached = _FOLDERS.get(key)
+    if cached is not None:
+        return cached
+    module = ModuleFolder(folder)
+    for name, _, _ in listing:
+        path = os.path.join(folder, name) if folder not in ("", ".") else name
+        lower = name.lower()
+        try:
+            body = parse_file(path)
+        except TerraformError as exc:
+            module.errors[path] = str(exc)
             continue
-        subject = _subject(labels[0], labels[1], block, body, ctx, file)
-        if subject is not None:
-            subjects.append(subject)
-    return subjects
+        if lower.endswith(TFVARS_SUFFIXES):
+            module.tfvars.append((path, body))
+        else:
+            module.files.append((path, body))
+    _index(module)
+    if len(_FOLDERS) >= _FOLDER_CACHE_SIZE:
+        _FOLDERS.pop(next(iter(_FOLDERS)))
+    _FOLDERS[key] = module
+    return module
 
 
-def _subject(
-    rtype: str, name: str, block: Node, body: Node, ctx: _Context, file: str
-) -> Optional[Union[FunctionSubject, LayerSubject]]:
-    attrs = _attributes(body, ctx.text)
-    line = _where(block)[0]
-    resource = f"{rtype}.{name}"
-
-    def values(attr: str, as_list: bool = False) -> tuple[Value, ...]:
-        node = attrs.get(attr)
-        return _set(_candidates(node, ctx, as_list)) if node is not None else ()
-
-    if rtype in _LAYER_TYPES:
-        return LayerSubject(
-            resource=resource,
-            compatible_runtimes=values("compatible_runtimes", as_list=True),
-            compatible_architectures=values("compatible_architectures", as_list=True),
-            line=line,
-            file=file,
-            resource_type=rtype,
-        )
-    if rtype == _RUNTIME_MANAGEMENT_TYPE:
-        return FunctionSubject(
-            resource=resource,
-            update_modes=values("update_runtime_on"),
-            runtime_version_arns=values("runtime_version_arn"),
-            line=line,
-            file=file,
-            resource_type=rtype,
-        )
-    if rtype not in _FUNCTION_TYPES:
-        return None
-    modes: tuple[Value, ...] = ()
-    arns: tuple[Value, ...] = ()
-    config = attrs.get("runtime_management_config")  # awscc only: an object attribute
-    if config is not None:
-        members = _members(config, ctx, 0)
-        if "update_runtime_on" in members:
-            modes = _set(_candidates(members["update_runtime_on"], ctx, False))
-        if "runtime_version_arn" in members:
-            arns = _set(_candidates(members["runtime_version_arn"], ctx, False))
-        line = _where(_attribute_nodes(body, ctx.text).get("runtime_management_config", block))[0] or line
-    return FunctionSubject(
-        resource=resource,
-        runtimes=values("runtime"),
-        architectures=values("architectures", as_list=True),
-        update_modes=modes,
-        runtime_version_arns=arns,
-        line=line,
-        file=file,
-        resource_type=rtype,
-    )
+def _index(module: ModuleFolder) -> None:
+    for _, block in module.blocks("variable"):
+        if len(block.labels) == 1:
+            module.variables.setdefault(block.labels[0], (block.body.get("default"), block.labels[0]))
+    for _, block in module.blocks("locals"):
+        for name, attr in block.body.attrs.items():
+            module.locals.setdefault(name, attr.expr)
 
 
-def _set(values: list[Value]) -> tuple[Value, ...]:
-    """Drop blank strings: the AWS provider treats ``runtime = ""`` (a module's "no runtime" default) as unset."""
-    return tuple(v for v in values if not (isinstance(v.value, str) and not v.value.strip()))
+def _tfvars_order(module: ModuleFolder) -> list[tuple[str, Body]]:
+    """Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by name."""
+
+    def rank(item: tuple[str, Body]) -> tuple[int, str]:
+        name = os.path.basename(item[0]).lower()
+        if name == "terraform.tfvars":
+            return (0, name)
+        if name == "terraform.tfvars.json":
+            return (1, name)
+        if name.endswith((".auto.tfvars", ".auto.tfvars.json")):
+            return (2, os.path.basename(item[0]))
+        return (3, name)
+
+    return [item for item in sorted(module.tfvars, key=rank) if rank(item)[0] < 3]
 
 
-# --- the parse tree ----------------------------------------------------------------------------------------
+# --- evaluation ----------------------------------------------------------------------------------------------
 
 
-def _data(node: Node) -> str:
-    return str(getattr(node, "data", ""))
+@dataclass(frozen=True)
+class _Form:
+    """One shape an expression can take: a literal, a tuple or object constructor (with its scope), or a string
+    computed from a template. ``via`` says how it was reached."""
+
+    expr: Union[hcl.Lit, hcl.Tuple, hcl.Obj]
+    scope: _Scope
+    via: str = ""
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        if isinstance(self.expr, hcl.Lit):
+            at = self.expr.at
+            return ("lit", type(self.expr.value).__name__, self.expr.value, at.line, at.column, at.file)
+        return ("node", id(self.expr), id(self.scope))
 
 
-def _children(node: Node) -> list[Node]:
-    children = getattr(node, "children", None)
-    return list(children) if isinstance(children, list) else []
+@dataclass(frozen=True)
+class _Binding:
+    expr: Expr
+    scope: _Scope
+    via: str
 
 
-def _kids(node: Node) -> list[Node]:
-    """Sub-rules only: punctuation tokens and newlines/comments are noise here."""
-    return [c for c in _children(node) if hasattr(c, "data") and _data(c) != "new_line_or_comment"]
+@dataclass(eq=False)
+class _Scope:
+    """A module instance: its folder, its Terraform address, and where each variable takes its value from."""
+
+    module: ModuleFolder
+    address: str = ""
+    bindings: dict[str, _Binding] = field(default_factory=dict)
+    each: Optional[list[tuple[_Form, _Form]]] = None  # (each.key, each.value) of every instance
+    parent: Optional[_Scope] = None
+    root_folder: str = ""
+    call_path: tuple[str, ...] = ()
+
+    def with_each(self, each: list[tuple[_Form, _Form]]) -> _Scope:
+        return _Scope(self.module, self.address, self.bindings, each, self.parent, self.root_folder, self.call_path)
 
 
-def _where(node: Node) -> tuple[int, int]:
-    meta = getattr(node, "meta", None)
-    source = meta if meta is not None else node
-    line = getattr(source, "line", 0)
-    column = getattr(source, "column", 0)
-    return (line if isinstance(line, int) else 0, column if isinstance(column, int) else 0)
-
-
-def _source(node: Node, text: str) -> str:
-    meta = getattr(node, "meta", None)
-    source = meta if meta is not None else node
-    start = getattr(source, "start_pos", None)
-    end = getattr(source, "end_pos", None)
-    if not isinstance(start, int) or not isinstance(end, int):
-        return ""
-    return text[start:end]
-
-
-def _unquote(label: str) -> str:
-    label = label.strip()
-    if len(label) >= 2 and label[0] == '"' and label[-1] == '"':
-        return label[1:-1]
-    return label
-
-
-def _blocks(tree: Node) -> list[Node]:
-    bodies = [tree] if _data(tree) == "body" else [k for k in _kids(tree) if _data(k) == "body"]
-    return [k for body in bodies for k in _kids(body) if _data(k) == "block"]
-
-
-def _block_parts(block: Node, text: str) -> tuple[str, list[str], Optional[Node]]:
-    words: list[str] = []
-    for child in _children(block):
-        if _data(child) == "body":
-            return (words[0] if words else "", words[1:], child)
-        if _data(child) == "new_line_or_comment" or getattr(child, "type", "") in ("LBRACE", "RBRACE"):
-            continue
-        words.append(_unquote(_source(child, text)))
-    return (words[0] if words else "", words[1:], None)
-
-
-def _attribute_nodes(body: Node, text: str) -> dict[str, Node]:
-    return {name: attribute for name, attribute, _ in _attribute_triples(body, text)}
-
-
-def _attributes(body: Node, text: str) -> dict[str, Node]:
-    """Attribute name -> its expression node; the first of duplicates wins (Terraform rejects them)."""
-    return {name: expression for name, _, expression in _attribute_triples(body, text)}
-
-
-def _attribute_triples(body: Node, text: str) -> list[tuple[str, Node, Node]]:
-    triples: list[tuple[str, Node, Node]] = []
-    seen: set[str] = set()
-    for child in _kids(body):
-        parts = _kids(child)
-        if _data(child) != "attribute" or len(parts) < 2:
-            continue
-        name = _unquote(_source(parts[0], text))
-        if name not in seen:
-            seen.add(name)
-            triples.append((name, child, parts[-1]))
-    return triples
-
-
-def _unwrap(node: Node) -> Node:
-    """Strip ``expr_term`` and parentheses down to the expression or token that carries meaning."""
-    for _ in range(_MAX_DEPTH):
-        if _data(node) != "expr_term":
-            return node
-        kids = _kids(node)
-        if len(kids) == 1:
-            node = kids[0]
-            continue
-        tokens = [c for c in _children(node) if isinstance(c, str)]
-        if not kids and len(tokens) == 1:  # bc-python-hcl2: a STRING_LIT token straight under expr_term
-            return tokens[0]
-        return node
-    return node
-
-
-# --- values ------------------------------------------------------------------------------------------------
+_EMPTY_MODULE = ModuleFolder("")
 
 
 def _join(via: str, more: str) -> str:
     return f"{via}, {more}" if via and more else via or more
 
 
-def _candidates(node: Node, ctx: _Context, as_list: bool, via: str = "", depth: int = 0) -> list[Value]:
-    """Every value the expression can take; a list attribute gives one Value per element."""
-    if depth > _MAX_DEPTH:
+class _Evaluator:
+    """Expressions to forms, memoised per (expression, scope) so shared locals are evaluated once."""
+
+    def __init__(self) -> None:
+        self.memo: dict[tuple[int, int], list[_Form]] = {}
+        self.active: set[tuple[int, int]] = set()
+        self.empty = _Scope(_EMPTY_MODULE)
+        # Keep every memoised object alive: ids in the memo key must not be reused by new objects.
+        self.keep: list[object] = []
+
+    def forms(self, expr: Expr, scope: _Scope, depth: int = 0) -> list[_Form]:
+        key = (id(expr), id(scope))
+        cached = self.memo.get(key)
+        if cached is not None:
+            return cached
+        if key in self.active or depth > _MAX_DEPTH:
+            return []
+        self.active.add(key)
+        try:
+            result = _dedupe(self._forms(expr, scope, depth))
+        finally:
+            self.active.discard(key)
+        self.memo[key] = result
+        self.keep.append((expr, scope))
+        return result
+
+    def _forms(self, expr: Expr, scope: _Scope, depth: int) -> list[_Form]:
+        if isinstance(expr, (hcl.Lit, hcl.Tuple, hcl.Obj)):
+            return [] if isinstance(expr, hcl.Lit) and expr.value is None else [_Form(expr, scope)]
+        if isinstance(expr, hcl.Ref):
+            return self.reference(expr, scope, depth)
+        if isinstance(expr, hcl.Cond):
+            truth = self.truth(expr.condition, scope, depth)
+            if truth == {True}:
+                return self.forms(expr.yes, scope, depth + 1)
+            if truth == {False}:
+                return self.forms(expr.no, scope, depth + 1)
+            yes = _prefixed(f"when {expr.text}", self.forms(expr.yes, scope, depth + 1))
+            return yes + _prefixed(f"unless {expr.text}", self.forms(expr.no, scope, depth + 1))
+        if isinstance(expr, hcl.Template):
+            return self.template(expr, scope, depth)
+        if isinstance(expr, hcl.Call):
+            return self.call(expr, scope, depth)
         return []
-    if isinstance(node, _Plain):
-        return _plain_candidates(node.value, node, as_list, _join(via, node.via))
-    node = _unwrap(node)
-    kind = _data(node)
-    if kind == "conditional" or kind == "binary_op":
-        parts = _conditional(node, ctx.text)
-        if parts is None:
-            return []
-        condition = parts[0]
-        return _candidates(parts[1], ctx, as_list, _join(via, f"when {condition}"), depth + 1) + _candidates(
-            parts[2], ctx, as_list, _join(via, f"unless {condition}"), depth + 1
-        )
-    if kind == "tuple":
-        if not as_list:
-            return []
-        return [v for element in _kids(node) for v in _candidates(element, ctx, False, via, depth + 1)]
-    if kind == "get_attr_expr_term":
-        target = _dereference(node, ctx)
-        if target is None:
-            return []
-        return _candidates(target[1], ctx, as_list, _join(via, target[0]), depth + 1)
-    literal = _literal(node, ctx.text)
-    if not isinstance(literal, str):  # unknown, or a number/bool: the CloudFormation source skips those too
+
+    def call(self, expr: hcl.Call, scope: _Scope, depth: int) -> list[_Form]:
+        """The few functions whose result is one of their arguments, as far as the values it can take go."""
+        name = expr.name
+        if name in ("coalesce", "try") and expr.args:
+            return [f for arg in expr.args for f in self.forms(arg, scope, depth + 1)]
+        if name in ("tostring", "toset", "tolist", "tomap", "nonsensitive", "trimspace") and len(expr.args) == 1:
+            return self.forms(expr.args[0], scope, depth + 1)
+        if name == "lookup" and len(expr.args) in (2, 3):
+            keys = [f for f in self.forms(expr.args[1], scope, depth + 1) if isinstance(f.expr, hcl.Lit)]
+            found: list[_Form] = []
+            for container in self.forms(expr.args[0], scope, depth + 1):
+                for key in keys:
+                    found.extend(self.step(container, str(key.expr.value), depth))
+            if len(expr.args) == 3:
+                found.extend(self.forms(expr.args[2], scope, depth + 1))
+            return found
+        if name == "concat":
+            items: list[_Form] = []
+            for arg in expr.args:
+                items.extend(self.forms(arg, scope, depth + 1))
+            return items
         return []
-    line, column = _where(node)
-    return [Value(literal, line, column, via)]
 
+    def template(self, expr: hcl.Template, scope: _Scope, depth: int) -> list[_Form]:
+        """``"python${var.v}"``: every combination of the parts' string values, placed at the template."""
+        results: list[tuple[str, str]] = [("", "")]
+        for part in expr.parts:
+            if isinstance(part, str):
+                results = [(text + part, via) for text, via in results]
+                continue
+            values = [f for f in self.forms(part, scope, depth + 1) if isinstance(f.expr, hcl.Lit)]
+            strings = [(_as_text(f.expr.value), f.via) for f in values]
+            if not strings or any(s is None for s, _ in strings):
+                return []
+            results = [(text + str(s), _join(via, v)) for text, via in results for s, v in strings][:MAX_VALUES]
+        return [_Form(hcl.Lit(text, expr.at), scope, via) for text, via in results]
 
-def _conditional(node: Node, text: str) -> Optional[tuple[str, Node, Node]]:
-    """(condition text, true branch, false branch) of ``c ? a : b``.
+    def reference(self, expr: hcl.Ref, scope: _Scope, depth: int) -> list[_Form]:
+        path = expr.path
+        if not path or path[0] is None:
+            return []
+        head = path[0]
+        if head == "var" and len(path) >= 2 and path[1]:
+            base = self.variable(path[1], scope, depth)
+            rest = path[2:]
+        elif head == "local" and len(path) >= 2 and path[1]:
+            local = scope.module.locals.get(path[1])
+            if local is None:
+                return []
+            base = _prefixed(f"from local.{path[1]}", self.forms(local, scope, depth + 1))
+            rest = path[2:]
+        elif head == "each" and len(path) >= 2 and scope.each is not None:
+            if path[1] == "value":
+                base = [value for _, value in scope.each]
+            elif path[1] == "key":
+                base = [key for key, _ in scope.each]
+            else:
+                return []
+            rest = path[2:]
+        else:
+            return []
+        for step in rest:
+            if step is None:
+                return []
+            base = [found for form in base for found in self.step(form, step, depth)]
+        return base
 
-    bc-python-hcl2's grammar binds ``?:`` tighter than binary operators, so ``x == "/" ? a : b`` arrives as
-    ``x == ("/" ? a : b)``; HCL gives the conditional the lowest precedence, so re-associate: follow the
-    right-most operand of a binary operation down to a conditional, and extend its condition leftwards.
-    """
-    start = node
-    for _ in range(_MAX_DEPTH):
-        if _data(node) == "conditional":
-            break
-        if _data(node) not in ("binary_op", "binary_term"):  # parentheses (expr_term) are kept
+    def step(self, form: _Form, key: str, depth: int) -> list[_Form]:
+        expr = form.expr
+        if isinstance(expr, hcl.Obj):
+            member = expr.get(key)
+            if member is None:
+                return []
+            return _prefixed(form.via, self.forms(member, form.scope, depth + 1))
+        if isinstance(expr, hcl.Tuple) and key.isdigit() and int(key) < len(expr.items):
+            item = expr.items[int(key)]
+            return _prefixed(form.via, self.forms(item, form.scope, depth + 1))
+        return []
+
+    def variable(self, name: str, scope: _Scope, depth: int) -> list[_Form]:
+        binding = scope.bindings.get(name)
+        if binding is not None:
+            return _prefixed(binding.via, self.forms(binding.expr, binding.scope, depth + 1))
+        declared = scope.module.variables.get(name)
+        if declared is None or declared[0] is None:
+            return []
+        via = f"from the default of var.{name}"
+        return _prefixed(via, self.forms(declared[0], self.empty, depth + 1))
+
+    # - truth and numbers, for conditionals, count, for_each and create switches -
+
+    def truth(self, expr: Expr, scope: _Scope, depth: int = 0) -> Optional[set[bool]]:
+        """Every boolean the expression can take, or None when any of its values is not known."""
+        if depth > _MAX_DEPTH:
             return None
-        kids = _kids(node)
-        if not kids:
+        if isinstance(expr, hcl.Unary) and expr.op == "!":
+            inner = self.truth(expr.operand, scope, depth + 1)
+            return None if inner is None else {not v for v in inner}
+        if isinstance(expr, hcl.Binary):
+            if expr.op in ("&&", "||"):
+                left = self.truth(expr.left, scope, depth + 1)
+                right = self.truth(expr.right, scope, depth + 1)
+                if left is None or right is None:
+                    if expr.op == "&&" and (left == {False} or right == {False}):
+                        return {False}
+                    if expr.op == "||" and (left == {True} or right == {True}):
+                        return {True}
+                    return None
+                combine = (lambda a, b: a and b) if expr.op == "&&" else (lambda a, b: a or b)
+                return {combine(a, b) for a in left for b in right}
+            if expr.op in ("==", "!="):
+                left_values = self.scalars(expr.left, scope, depth + 1)
+                right_values = self.scalars(expr.right, scope, depth + 1)
+                if left_values is None or right_values is None:
+                    return None
+                equal = {_same(a, b) for a in left_values for b in right_values}
+                return equal if expr.op == "==" else {not v for v in equal}
             return None
-        node = kids[-1]
-    else:
-        return None
-    parts = _kids(node)
-    if len(parts) != 3:
-        return None
-    begin = getattr(getattr(start, "meta", None), "start_pos", None)
-    end = getattr(getattr(parts[0], "meta", None), "end_pos", None)
-    if start is node or not isinstance(begin, int) or not isinstance(end, int):
-        condition = _source(parts[0], text)
-    else:
-        condition = text[begin:end]
-    return " ".join(condition.split()), parts[1], parts[2]
+        values = self.scalars(expr, scope, depth + 1)
+        if values is None:
+            return None
+        result: set[bool] = set()
+        for value in values:
+            if isinstance(value, bool):
+                result.add(value)
+            elif isinstance(value, str) and value in ("true", "false"):
+                result.add(value == "true")
+            else:
+                return None
+        return result
+
+    def scalars(self, expr: Expr, scope: _Scope, depth: int = 0) -> Optional[list[object]]:
+        """The literal values an expression can take; None when any of them is not a known literal."""
+        if isinstance(expr, (hcl.Unary, hcl.Binary)):
+            truth = self.truth(expr, scope, depth)
+            return None if truth is None else sorted(truth)
+        if _maybe_unknown(expr, scope, self):
+            return None
+        forms = self.forms(expr, scope, depth)
+        if not forms or not all(isinstance(f.expr, hcl.Lit) for f in forms):
+            return None
+        return [f.expr.value for f in forms if isinstance(f.expr, hcl.Lit)]
+
+    def enabled(self, body: Body, scope: _Scope) -> tuple[bool, Optional[list[tuple[_Form, _Form]]]]:
+        """Whether a resource or module call exists (``count = 0`` and an empty ``for_each`` say no), and its
+        ``each`` pairs when ``for_each`` is known."""
+        count = body.get("count")
+        if count is not None:
+            numbers = self.numbers(count, scope)
+            if numbers is not None and all(n == 0 for n in numbers):
+                return False, None
+        each_expr = body.get("for_each")
+        if each_expr is None:
+            return True, None
+        if _maybe_unknown(each_expr, scope, self):
+            return True, None
+        collections = self.forms(each_expr, scope)
+        if not collections or not all(isinstance(f.expr, (hcl.Obj, hcl.Tuple)) for f in collections):
+            return True, None
+        pairs: list[tuple[_Form, _Form]] = []
+        for form in collections:
+            if isinstance(form.expr, hcl.Obj):
+                for name, member in form.expr.items:
+                    key = _Form(hcl.Lit(name, form.expr.at), form.scope, form.via)
+                    pairs.extend((key, value) for value in self.forms(member, form.scope))
+            elif isinstance(form.expr, hcl.Tuple):
+                for item in form.expr.items:
+                    pairs.extend((value, value) for value in self.forms(item, form.scope))
+        if not pairs:
+            return False, None
+        return True, pairs
+
+    def numbers(self, expr: Expr, scope: _Scope) -> Optional[list[float]]:
+        if isinstance(expr, hcl.Cond):
+            truth = self.truth(expr.condition, scope)
+            branches = [expr.yes] if truth == {True} else [expr.no] if truth == {False} else [expr.yes, expr.no]
+            found: list[float] = []
+            for branch in branches:
+                numbers = self.numbers(branch, scope)
+                if numbers is None:
+                    return None
+                found.extend(numbers)
+            return found
+        values = self.scalars(expr, scope)
+        if values is None:
+            return None
+        result: list[float] = []
+        for value in values:
+            if isinstance(value, bool):
+                return None
+            if isinstance(value, (int, float)):
+                result.append(float(value))
+            elif isinstance(value, str):
+                try:
+                    result.append(float(value))
+                except ValueError:
+                    return None
+            else:
+                return None
+        return result
+
+    # - values for the engine -
+
+    def values(self, expr: Optional[Expr], scope: _Scope, as_list: bool = False) -> tuple[Value, ...]:
+        """Every string value (a list attribute: every element of every list) with where it is written."""
+        if expr is None:
+            return ()
+        found: list[Value] = []
+        for form in self.forms(expr, scope):
+            if isinstance(form.expr, hcl.Tuple):
+                if not as_list:
+                    continue
+                for item in form.expr.items:
+                    for element in self.forms(item, form.scope):
+                        found.extend(_value(element, _join(form.via, element.via), strings_only=True))
+            else:
+                found.extend(_value(form, form.via, strings_only=True))
+        return _set(found)
+
+    def arguments(self, expr: Expr, scope: _Scope) -> tuple[Value, ...]:
+        """A module argument's values for the known-module table: scalars of any type, lists flattened."""
+        found: list[Value] = []
+        for form in self.forms(expr, scope):
+            if isinstance(form.expr, hcl.Tuple):
+                for item in form.expr.items:
+                    for element in self.forms(item, form.scope):
+                        found.extend(_value(element, _join(form.via, element.via), strings_only=False))
+            else:
+                found.extend(_value(form, form.via, strings_only=False))
+        return tuple(found[:MAX_VALUES])
 
 
-def _plain_candidates(value: object, at: _Plain, as_list: bool, via: str) -> list[Value]:
-    if isinstance(value, str):
-        return [Value(str(value), at.line, at.column, via)]
-    if as_list and isinstance(value, (list, tuple)):
-        return [Value(str(v), at.line, at.column, via) for v in value if isinstance(v, str)]
-    return []
+def _maybe_unknown(expr: Expr, scope: _Scope, evaluator: _Evaluator) -> bool:
+    """A reference to a variable nobody sets, or to anything Terraform computes: its value is not known."""
+    if isinstance(expr, hcl.Ref):
+        path = expr.path
+        if path and path[0] == "var" and len(path) >= 2 and path[1]:
+            if path[1] in scope.bindings:
+                return False
+            declared = scope.module.variables.get(path[1])
+            return declared is None or declared[0] is None
+        return not path or path[0] not in ("local", "each")
+    return isinstance(expr, hcl.Unknown)
 
 
-def _dereference(node: Node, ctx: _Context) -> Optional[tuple[str, Node]]:
-    """``var.x`` -> its default, ``local.x`` -> its expression; anything else is unknown before plan."""
-    parts = _source(node, ctx.text).split(".")
-    if len(parts) != 2 or not all(_is_name(p) for p in parts):
-        return None
-    scope, name = parts
-    if scope == "var" and name in ctx.variables:
-        line, column = _where(node)
-        return (f"from the default of var.{name}", _Plain(ctx.variables[name], line, column, ""))
-    if scope == "local" and name in ctx.local_nodes:
-        return (f"from local.{name}", ctx.local_nodes[name])
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b or (isinstance(a, str) and a == str(b).lower()) or (isinstance(b, str) and b == str(a).lower())
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return float(a) == float(b)
+    return str(a) == str(b)
+
+
+def _as_text(value: object) -> Optional[str]:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, str)):
+        return str(value)
     return None
 
 
-def _is_name(word: str) -> bool:
-    if not word or not (word[0].isalpha() or word[0] == "_"):
-        return False
-    return all(c.isalnum() or c in "_-" for c in word)
+def _value(form: _Form, via: str, strings_only: bool) -> list[Value]:
+    if not isinstance(form.expr, hcl.Lit):
+        return []
+    value = form.expr.value
+    if strings_only and not isinstance(value, str):
+        return []  # a number or bool where a runtime belongs: the CloudFormation source skips those too
+    at = form.expr.at
+    return [Value(value, at.line, at.column, via, at.file)]
 
 
-def _literal(node: Node, text: str) -> object:
-    kind = _data(node)
-    source = _source(node, text).strip()
-    if kind == "string" or getattr(node, "type", "") == "STRING_LIT":
-        return _decode_string(source)
-    if kind == "int_lit":
-        try:
-            return int(source)
-        except ValueError:
-            return _UNRESOLVED
-    if kind == "float_lit":
-        try:
-            return float(source)
-        except ValueError:
-            return _UNRESOLVED
-    if kind in ("identifier", "literal_value") and source in ("true", "false"):
-        return source == "true"
-    return _UNRESOLVED  # null (= unset), heredocs, function calls, operators, splats, ...
+def _prefixed(via: str, forms: list[_Form]) -> list[_Form]:
+    return [_Form(f.expr, f.scope, _join(via, f.via)) for f in forms]
 
 
-def _decode_string(source: str) -> object:
-    if len(source) < 2 or source[0] != '"' or source[-1] != '"':
-        return _UNRESOLVED
-    inner = source[1:-1]
-    if "${" in inner or "%{" in inner:  # a template: only known at plan time
-        return _UNRESOLVED
-    try:
-        decoded = json.loads(source)  # HCL's escapes are JSON's, plus \uNNNNNNNN which json rejects
-    except ValueError:
-        return inner
-    return decoded if isinstance(decoded, str) else inner
+def _dedupe(forms: list[_Form]) -> list[_Form]:
+    seen: set[tuple[object, ...]] = set()
+    kept: list[_Form] = []
+    for form in forms:
+        key = form.key
+        if key not in seen:
+            seen.add(key)
+            kept.append(form)
+            if len(kept) >= MAX_VALUES:
+                break
+    return kept
 
 
-def _members(node: Node, ctx: _Context, depth: int) -> dict[str, Node]:
-    """The members of an object expression (or of a local / variable default holding one)."""
-    if depth > _MAX_DEPTH:
-        return {}
-    if isinstance(node, _Plain):
-        if not isinstance(node.value, Mapping):
-            return {}
-        return {str(k): _Plain(v, node.line, node.column, node.via) for k, v in node.value.items()}
-    node = _unwrap(node)
-    kind = _data(node)
-    if kind == "get_attr_expr_term":
-        target = _dereference(node, ctx)
-        if target is None:
-            return {}
-        members = _members(target[1], ctx, depth + 1)
-        if isinstance(target[1], _Plain):
-            return {k: _Plain(v.value, v.line, v.column, target[0]) for k, v in members.items()}
-        return members
-    if kind != "object":
-        return {}
-    members: dict[str, Node] = {}
-    for element in _kids(node):
-        parts = _kids(element)
-        if _data(element) == "object_elem" and len(parts) >= 2:
-            members.setdefault(_unquote(_source(parts[0], ctx.text)), parts[-1])
-    return members
-
-
-def _plain(node: Node, text: str, depth: int = 0) -> object:
-    """A literal expression as a Python value (for variable defaults), or _UNRESOLVED."""
-    node = _unwrap(node)
-    kind = _data(node)
-    if depth > _MAX_DEPTH:
-        return _UNRESOLVED
-    if kind == "tuple":
-        items = [_plain(k, text, depth + 1) for k in _kids(node)]
-        return [i for i in items if not isinstance(i, _Unresolved)]
-    if kind == "object":
-        result: dict[str, object] = {}
-        for element in _kids(node):
-            parts = _kids(element)
-            if _data(element) == "object_elem" and len(parts) >= 2:
-                value = _plain(parts[-1], text, depth + 1)
-                if not isinstance(value, _Unresolved):
-                    result.setdefault(_unquote(_source(parts[0], text)), value)
-        return result
-    return _literal(node, text)
-
-
-def _variable_defaults(tree: Node, text: str) -> dict[str, object]:
-    defaults: dict[str, object] = {}
-    for block in _blocks(tree):
-        head, labels, body = _block_parts(block, text)
-        if head != "variable" or len(labels) != 1 or body is None:
+def _set(values: Iterable[Value]) -> tuple[Value, ...]:
+    """Drop blank strings (the AWS provider treats ``runtime = ""``, a module's "no runtime" default, as unset)
+    and repeats of one value at one place."""
+    seen: set[tuple[object, int, int, str]] = set()
+    kept: list[Value] = []
+    for value in values:
+        if isinstance(value.value, str) and not value.value.strip():
             continue
-        node = _attributes(body, text).get("default")
-        value = _UNRESOLVED if node is None else _plain(node, text)
-        if not isinstance(value, _Unresolved):
-            defaults[labels[0]] = value
+        key = (value.value, value.line, value.column, value.file)
+        if key not in seen:
+            seen.add(key)
+            kept.append(value)
+    return tuple(kept)
+
+
+# --- subjects ------------------------------------------------------------------------------------------------
+
+
+def _address(scope: _Scope, rtype: str, name: str) -> str:
+    return f"{scope.address}.{rtype}.{name}" if scope.address else f"{rtype}.{name}"
+
+
+def _module_subjects(
+    evaluator: _Evaluator, scope: _Scope, only_files: Optional[set[str]], depth: int, seen: tuple[str, ...]
+) -> list[Subject]:
+    subjects: list[Subject] = []
+    functions: dict[str, FunctionSubject] = {}
+    names: dict[str, str] = {}  # a literal function_name -> the function's address
+    configs: list[tuple[str, hcl.Block, _Scope]] = []
+    for file, block in scope.module.blocks("resource"):
+        if only_files is not None and file not in only_files:
+            continue
+        if len(block.labels) != 2:
+            continue
+        rtype, name = block.labels
+        if rtype not in _FUNCTION_TYPES + _LAYER_TYPES + (_RUNTIME_MANAGEMENT_TYPE,):
+            continue
+        exists, each = evaluator.enabled(block.body, scope)
+        if not exists:
+            continue
+        instance = scope.with_each(each) if each is not None else scope
+        if rtype == _RUNTIME_MANAGEMENT_TYPE:
+            configs.append((file, block, instance))
+            continue
+        subject = _resource_subject(evaluator, instance, rtype, name, block, file)
+        subjects.append(subject)
+        if isinstance(subject, FunctionSubject) and rtype == "aws_lambda_function":
+            functions[f"aws_lambda_function.{name}"] = subject
+            for value in evaluator.values(block.body.get("function_name"), instance):
+                names.setdefault(str(value.value), f"aws_lambda_function.{name}")
+    for file, block, instance in configs:
+        _runtime_management(evaluator, instance, block, file, subjects, functions, names)
+    for file, block in scope.module.blocks("module"):
+        if only_files is not None and file not in only_files:
+            continue
+        subjects.extend(_call_subjects(evaluator, scope, file, block, depth, seen))
+    return subjects
+
+
+def _resource_subject(
+    evaluator: _Evaluator, scope: _Scope, rtype: str, name: str, block: hcl.Block, file: str
+) -> Subject:
+    body = block.body
+    resource = _address(scope, rtype, name)
+    line = block.at.line
+    if rtype in _LAYER_TYPES:
+        return LayerSubject(
+            resource=resource,
+            compatible_runtimes=evaluator.values(body.get("compatible_runtimes"), scope, as_list=True),
+            compatible_architectures=evaluator.values(body.get("compatible_architectures"), scope, as_list=True),
+            line=line,
+            file=file,
+            resource_type=rtype,
+        )
+    modes: tuple[Value, ...] = ()
+    arns: tuple[Value, ...] = ()
+    config = body.get("runtime_management_config")  # awscc: an object attribute
+    if config is not None:
+        for form in evaluator.forms(config, scope):
+            modes += evaluator.values(_member(form, "update_runtime_on"), form.scope)
+            arns += evaluator.values(_member(form, "runtime_version_arn"), form.scope)
+        attr = body.attrs.get("runtime_management_config")
+        line = attr.at.line if attr is not None and attr.at.line else line
+    runtimes = evaluator.values(body.get("runtime"), scope)
+    package = evaluator.values(body.get("package_type"), scope)
+    if package and all(v.value == "Image" for v in package):
+        runtimes = ()  # an image function has no runtime: the provider ignores one written beside it
+    return FunctionSubject(
+        resource=resource,
+        runtimes=runtimes,
+        architectures=evaluator.values(body.get("architectures"), scope, as_list=True),
+        update_modes=_set(modes),
+        runtime_version_arns=_set(arns),
+        line=line,
+        file=file,
+        resource_type=rtype,
+    )
+
+
+def _member(form: _Form, key: str) -> Optional[Expr]:
+    return form.expr.get(key) if isinstance(form.expr, hcl.Obj) else None
+
+
+def _runtime_management(
+    evaluator: _Evaluator,
+    scope: _Scope,
+    block: hcl.Block,
+    file: str,
+    subjects: list[Subject],
+    functions: dict[str, FunctionSubject],
+    names: dict[str, str],
+) -> None:
+    """``aws_lambda_runtime_management_config`` joins its function's subject when the link is written in the
+    module (a reference, or the function's literal name): findings then name the function, exceptions written
+    for the function apply, and ``report`` shows the function's mode. Otherwise it stands alone."""
+    body = block.body
+    modes = evaluator.values(body.get("update_runtime_on"), scope)
+    arns = evaluator.values(body.get("runtime_version_arn"), scope)
+    target = _linked_function(evaluator, scope, body.get("function_name"), functions, names)
+    if target is not None:
+        function = functions[target]
+        merged = FunctionSubject(
+            resource=function.resource,
+            runtimes=function.runtimes,
+            architectures=function.architectures,
+            update_modes=_set(function.update_modes + modes),
+            runtime_version_arns=_set(function.runtime_version_arns + arns),
+            line=block.at.line,
+            file=file,
+            resource_type=function.resource_type,
+        )
+        subjects[subjects.index(function)] = merged
+        functions[target] = merged
+        return
+    subjects.append(
+        FunctionSubject(
+            resource=_address(scope, _RUNTIME_MANAGEMENT_TYPE, block.labels[1]),
+            update_modes=modes,
+            runtime_version_arns=arns,
+            line=block.at.line,
+            file=file,
+            resource_type=_RUNTIME_MANAGEMENT_TYPE,
+        )
+    )
+
+
+def _linked_function(
+    evaluator: _Evaluator,
+    scope: _Scope,
+    expr: Optional[Expr],
+    functions: Mapping[str, FunctionSubject],
+    names: Mapping[str, str],
+) -> Optional[str]:
+    if isinstance(expr, hcl.Ref):
+        path = expr.path
+        if len(path) >= 3 and path[0] == "aws_lambda_function" and path[-1] in _FUNCTION_ATTRIBUTES:
+            key = f"aws_lambda_function.{path[1]}"
+            return key if key in functions else None
+        return None
+    if expr is None:
+        return None
+    found = {names.get(str(v.value)) for v in evaluator.values(expr, scope)}
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
+
+
+def _call_subjects(
+    evaluator: _Evaluator, scope: _Scope, file: str, block: hcl.Block, depth: int, seen: tuple[str, ...]
+) -> list[Subject]:
+    if len(block.labels) != 1 or depth >= _MAX_MODULE_DEPTH:
+        return []
+    name = block.labels[0]
+    body = block.body
+    exists, each = evaluator.enabled(body, scope)
+    if not exists:
+        return []
+    caller = scope.with_each(each) if each is not None else scope
+    sources = [f.expr.value for f in evaluator.forms(body.get("source") or hcl.Unknown(Where()), scope)]
+    source = sources[0] if len(sources) == 1 and isinstance(sources[0], str) else None
+    if source is None:
+        return []
+    address = f"{scope.address}.module.{name}" if scope.address else f"module.{name}"
+    call_path = (*scope.call_path, name)
+    folder = _module_folder(scope, source, call_path)
+    if folder is not None:
+        if folder in seen:
+            return []  # a module that calls itself: Terraform refuses it too
+        module = load_folder(folder)
+        if module.files:
+            bindings = {
+                arg: _Binding(attr.expr, caller, f"from module.{name}'s argument {arg}")
+                for arg, attr in body.attrs.items()
+                if arg not in _MODULE_META
+            }
+            inner = _Scope(module, address, bindings, None, scope, scope.root_folder, call_path)
+            return _module_subjects(evaluator, inner, None, depth + 1, (*seen, folder))
+    from ..known_modules import find_module, known_module_subjects
+
+    known = find_module(source)
+    if known is None:
+        return []
+    args = {arg: evaluator.arguments(attr.expr, caller) for arg, attr in body.attrs.items() if arg not in _MODULE_META}
+    return list(known_module_subjects(known, address, args, block.at.line, file))
+
+
+def _module_folder(scope: _Scope, source: str, call_path: tuple[str, ...]) -> Optional[str]:
+    """Where a module call's code is on disk: a local path, or where ``terraform init`` downloaded it."""
+    if source.startswith(("./", "../", ".\\", "..\\")):
+        base = scope.module.folder or "."
+        folder = os.path.normpath(os.path.join(base, source))
+        return folder if os.path.isdir(folder) else None
+    manifest = _modules_manifest(scope.root_folder or scope.module.folder or ".")
+    directory = manifest.get(".".join(call_path))
+    if directory is None:
+        return None
+    folder = os.path.normpath(os.path.join(scope.root_folder or ".", directory))
+    return folder if os.path.isdir(folder) else None
+
+
+_MANIFESTS: dict[str, dict[str, str]] = {}
+
+
+def _modules_manifest(root: str) -> dict[str, str]:
+    """``.terraform/modules/modules.json``: each module call's key (``a.b`` for module b inside a) -> folder."""
+    cached = _MANIFESTS.get(root)
+    if cached is not None:
+        return cached
+    found: dict[str, str] = {}
+    path = os.path.join(root, ".terraform", "modules", "modules.json")
+    try:
+        if os.path.isfile(path) and os.path.getsize(path) <= _MAX_FILE_BYTES:
+            with open(path, encoding="utf-8") as handle:
+                data = json.load(handle)
+            for entry in data.get("Modules", []) if isinstance(data, dict) else []:
+                if isinstance(entry, dict) and isinstance(entry.get("Key"), str) and isinstance(entry.get("Dir"), str):
+                    found[entry["Key"]] = entry["Dir"]
+    except (OSError, ValueError, UnicodeDecodeError):
+        found = {}
+    _MANIFESTS[root] = found
+    return found
+
+
+# --- entry points --------------------------------------------------------------------------------------------
+
+
+def _root_scope(module: ModuleFolder, var_files: Sequence[tuple[str, Body]] = ()) -> _Scope:
+    scope = _Scope(module, root_folder=module.folder)
+    empty = _Scope(_EMPTY_MODULE)
+    for file, body in [*_tfvars_order(module), *var_files]:
+        label = os.path.basename(file)
+        for name, attr in body.attrs.items():
+            scope.bindings[name] = _Binding(attr.expr, empty, f"from {label}")
+    return scope
+
+
+def evaluate_folder(
+    folder: str, only_files: Optional[Iterable[str]] = None, var_files: Sequence[str] = ()
+) -> tuple[list[Subject], dict[str, str]]:
+    """The subjects of a folder read as a root module, and the files that could not be read or parsed.
+
+    ``only_files`` keeps the resources and module calls written in those files (a hook handed ``main.tf``);
+    values still come from every file of the folder. ``var_files`` are ``-var-file`` files, applied last.
+    """
+    module = load_folder(folder)
+    errors = dict(module.errors)
+    extra: list[tuple[str, Body]] = []
+    for path in var_files:
+        try:
+            extra.append((path, parse_file(path)))
+        except TerraformError as exc:
+            errors[path] = str(exc)
+    scope = _root_scope(module, extra)
+    wanted = set(only_files) if only_files is not None else None
+    subjects = _module_subjects(_Evaluator(), scope, wanted, 0, (module.folder,))
+    return subjects, errors
+
+
+def subjects_from_hcl(text: str, file: str = "", variables: Optional[Mapping[str, object]] = None) -> list[Subject]:
+    """Every Lambda subject of one HCL text read alone as a module (``variables``: extra literal defaults).
+
+    Raises TerraformError, and nothing else, when the text does not parse.
+    """
+    body = parse_file(file or "main.tf", text) if not file.lower().endswith(".json") else parse_file(file, text)
+    module = ModuleFolder(os.path.dirname(file))
+    module.files.append((file, body))
+    _index(module)
+    for name, value in (variables or {}).items():
+        module.variables[name] = (_literal_expr(value, Where(0, 0, file)), name)
+    return _module_subjects(_Evaluator(), _Scope(module, root_folder=module.folder), None, 0, (module.folder,))
+
+
+def _literal_expr(value: object, at: Where) -> Expr:
+    if isinstance(value, (list, tuple)):
+        return hcl.Tuple(tuple(_literal_expr(v, at) for v in value), at)
+    if isinstance(value, Mapping):
+        return hcl.Obj(tuple((str(k), _literal_expr(v, at)) for k, v in value.items()), at)
+    return hcl.Lit(value, at)
+
+
+def parse_hcl(text: str, file: str = "") -> Body:
+    """One HCL text as a Body; raises TerraformError with one human line."""
+    return parse_file(file or "main.tf", text)
+
+
+def variable_defaults(text: str, file: str = "") -> dict[str, object]:
+    """The literal ``default`` of every ``variable`` block (no default or ``null``: left out)."""
+    body = parse_file(file or "variables.tf", text)
+    defaults: dict[str, object] = {}
+    for block in body.blocks:
+        if block.type != "variable" or len(block.labels) != 1:
+            continue
+        expr = block.body.get("default")
+        value = _plain(expr) if expr is not None else None
+        if value is not None:
+            defaults[block.labels[0]] = value
     return defaults
+
+
+def _plain(expr: Expr) -> object:
+    if isinstance(expr, hcl.Lit):
+        return expr.value
+    if isinstance(expr, hcl.Tuple):
+        return [v for v in (_plain(i) for i in expr.items) if v is not None]
+    if isinstance(expr, hcl.Obj):
+        return {k: v for k, v in ((k, _plain(e)) for k, e in expr.items) if v is not None}
+    return None
