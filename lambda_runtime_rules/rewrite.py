@@ -58,6 +58,7 @@ class Edit:
     column: int
     old: str
     new: str
+    file: str = ""  # the file the value is written in ('' when planning one file's own subjects)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Manual:
     line: int
     runtime: str
     reason: str
+    file: str = ""
 
 
 @dataclass
@@ -101,7 +103,7 @@ def plan(
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}")
     result = Plan()
-    seen_edits: set[tuple[int, int, str]] = set()
+    seen_edits: set[tuple[str, int, int, str]] = set()
     seen_manual: set[Manual] = set()
 
     def manual(entry: Manual) -> None:
@@ -111,7 +113,9 @@ def plan(
 
     for subject in subjects:
         flagged = {
-            (f.line, f.column, f.runtime) for f in evaluate(subject, settings, catalog) if f.rule in UPGRADE_RULES
+            (f.file, f.line, f.column, f.runtime)
+            for f in evaluate(subject, settings, catalog)
+            if f.rule in UPGRADE_RULES
         }
         if not flagged:
             continue
@@ -120,41 +124,42 @@ def plan(
         planned: set[str] = set()
         for value in values:
             old = str(value.value)
-            key = (value.line, value.column, old) if value.line else (subject.line, 0, old)
+            file = value.file or subject.file
+            key = (file, value.line, value.column, old) if value.line else (file, subject.line, 0, old)
             if key not in flagged:
                 continue
             runtime = catalog.get(old)
             if runtime is None:  # flagged runtimes are always in the catalog; stay safe anyway
                 continue
             if not value.line:
-                manual(Manual(subject.line, old, "the value's position in the file is unknown"))
+                manual(Manual(subject.line, old, "the value's position in the file is unknown", file))
                 continue
             if target == "latest":
                 successor = latest_upgrade(runtime, catalog, settings.as_of)
             else:
                 successor = minimal_upgrade(runtime, catalog, settings.as_of, settings.warn_days)
             if successor is None:
-                manual(Manual(value.line, old, upgrade_advice(runtime, catalog, settings)))
+                manual(Manual(value.line, old, upgrade_advice(runtime, catalog, settings), file))
                 continue
             new = successor.identifier
             if isinstance(subject, LayerSubject) and (new in listed or new in planned):
-                manual(Manual(value.line, old, f"the layer already lists {new}: remove this entry instead"))
+                manual(Manual(value.line, old, f"the layer already lists {new}: remove this entry instead", file))
                 continue
             planned.add(new)
-            if (value.line, value.column, old) not in seen_edits:
-                seen_edits.add((value.line, value.column, old))
-                result.edits.append(Edit(value.line, value.column, old, new))
+            if (file, value.line, value.column, old) not in seen_edits:
+                seen_edits.add((file, value.line, value.column, old))
+                result.edits.append(Edit(value.line, value.column, old, new, file))
     for edit in list(result.edits):
         for group in linked:
             if (edit.line, edit.column) not in {(line, column) for line, column, _ in group}:
                 continue
             for line, column, text in group:
-                key = (line, column, edit.old)
+                key = (edit.file, line, column, edit.old)
                 if key not in seen_edits and edit.old in {text, *(part.strip() for part in text.split(","))}:
                     seen_edits.add(key)
-                    result.edits.append(Edit(line, column, edit.old, edit.new))
-    result.edits.sort(key=lambda e: (e.line, e.column, e.old))
-    result.manual.sort(key=lambda m: (m.line, m.runtime, m.reason))
+                    result.edits.append(Edit(line, column, edit.old, edit.new, edit.file))
+    result.edits.sort(key=lambda e: (e.file, e.line, e.column, e.old))
+    result.manual.sort(key=lambda m: (m.file, m.line, m.runtime, m.reason))
     return result
 
 
@@ -283,7 +288,7 @@ def apply_edits(text: str, fmt: str, edits: Sequence[Edit]) -> tuple[str, list[E
     for (line, column), group in groups.items():
         token = locate.at(line, column)
         if isinstance(token, str):
-            skipped.extend(Manual(e.line, e.old, token) for e in group)
+            skipped.extend(Manual(e.line, e.old, token, e.file) for e in group)
             continue
         if token.start in replacements:  # two positions resolving to one token: already handled
             continue
@@ -293,7 +298,9 @@ def apply_edits(text: str, fmt: str, edits: Sequence[Edit]) -> tuple[str, list[E
                 applied.append(edit)
             else:
                 found = text[token.start : token.end]
-                skipped.append(Manual(edit.line, edit.old, f"expected {edit.old} at column {column}, found {found}"))
+                skipped.append(
+                    Manual(edit.line, edit.old, f"expected {edit.old} at column {column}, found {found}", edit.file)
+                )
         if done:
             replacements[token.start] = (token.end, new_text)
     pieces: list[str] = []

@@ -41,7 +41,7 @@ PROJECT_FINDINGS = {
     ("project/sam/template.yaml", 31, "EL3003"),
     ("project/sam/template.yaml", 31, "WL3002"),
     ("project/serverless/serverless.yml", 4, "EL1002"),
-    ("project/terraform/main.tf", 5, "EL1002"),
+    ("project/terraform/variables.tf", 3, "EL1002"),
     ("project/terraform/main.tf", 12, "EL1002"),
     ("project/terraform/main.tf", 13, "EL2001"),
 }
@@ -154,7 +154,7 @@ def test_jobs_give_the_same_report() -> None:
 
 def test_terraform_file_alone_still_sees_its_sibling_variables() -> None:
     proc = cli("check", "project/terraform/main.tf", "--as-of", AS_OF, "--format", "json")
-    assert ("project/terraform/main.tf", 5, "EL1002") in triples(proc.stdout)
+    assert ("project/terraform/variables.tf", 3, "EL1002") in triples(proc.stdout)
 
 
 def test_non_template_yaml_is_skipped_quietly() -> None:

@@ -69,13 +69,12 @@ REPORTED = {
         f"cloudformation-json/template.json:20: go1.x: manual upgrade needed: {GO_ADVICE}",
     ],
     "terraform": [
+        "terraform/main.tf:4: python3.8 -> python3.11",
         "terraform/main.tf:8: nodejs16.x -> nodejs22.x",
         "terraform/main.tf:13: python3.9 -> python3.11",
         "terraform/main.tf:29: ruby3.2 -> ruby3.3",
         "terraform/main.tf:44: java8 -> java8.al2",
         "terraform/main.tf:50: nodejs20.x -> nodejs22.x",
-        "terraform/main.tf:19: python3.8: manual upgrade needed: not a literal here (var.runtime): "
-        "change it where it is defined",
         f"terraform/main.tf:39: go1.x: manual upgrade needed: {GO_ADVICE}",
     ],
     "serverless": [

@@ -4,7 +4,9 @@ A value is rewritten when ``check`` reports EL1001, EL1002, WL1003 or WL1004 on 
 layer (approved exceptions and ``--warn-days`` apply as in ``check``), and the catalog has a successor of the
 same family: ``--target minimal`` (default) takes the oldest one outside the warning window, ``latest`` the
 newest generally available one. Parameter Defaults, AllowedValues entries and Mappings values are edited
-where they are written; Terraform variables, string templates and anything unresolvable are left alone.
+where they are written, and so are Terraform values: a resource's literal, a module call's argument, a
+variable default, a ``terraform.tfvars`` entry, wherever in the folder (or a local module) it is written.
+String templates (``"python${var.v}"``) and anything unresolvable are left alone and reported as manual.
 A move to another family (go1.x to provided.al2023 needs a ``bootstrap`` binary) is reported as manual.
 
 Output: ``path:line: old -> new`` per change and ``path:line: old: manual upgrade needed: why`` per value
@@ -27,13 +29,15 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import Callable, TextIO
 
 from ..catalog import Catalog
-from ..rewrite import EditError, Manual, apply_edits, is_generated, plan, subjects_for_text
-from ..scan import InputError, iter_files
+from ..rewrite import Edit, EditError, Manual, apply_edits, is_generated, plan, subjects_for_text
+from ..scan import InputError, is_terraform, iter_files
 from ..settings import Settings
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, context, fail
 
@@ -62,39 +66,61 @@ def run(args: argparse.Namespace) -> int:
     target = getattr(args, "target", "minimal") or "minimal"
     report: TextIO = sys.stderr if dry_run else sys.stdout
     status = EXIT_OK
-    for path in iter_files(list(getattr(args, "paths", None) or ["."])):
+    files = iter_files(list(getattr(args, "paths", None) or ["."]))
+    folders = list(dict.fromkeys(str(path.parent) for path in files if is_terraform(path)))
+    jobs: list[tuple[str, Callable[[], list[Outcome]]]] = [
+        (str(path), partial(lambda p: [fix_file(p, settings, catalog, target, dry_run)], path))
+        for path in files
+        if not is_terraform(path)
+    ]
+    touched: set[str] = set()  # a local module's file, reached from two folders, is edited once
+    jobs += [
+        (folder, partial(fix_terraform_folder, folder, settings, catalog, target, dry_run, touched))
+        for folder in folders
+    ]
+    for name, job in jobs:
         try:
-            outcome = fix_file(path, settings, catalog, target, dry_run)
-        except Exception as exc:  # a bug must cost one file, not the run
-            outcome = Outcome(error=f"{path}: internal error, file left unchanged: {exc!r}")
-        if outcome.diff:
-            sys.stdout.write(outcome.diff)
-        for line in dict.fromkeys(outcome.lines):  # a Default and an AllowedValues entry on one line: once
-            print(line, file=report)
-        if outcome.error:
-            fail(outcome.error)
-            status = EXIT_USAGE
-        elif outcome.changed and status == EXIT_OK:
-            status = EXIT_FINDINGS
+            outcomes = job()
+        except Exception as exc:  # a bug must cost one file (or folder), not the run
+            outcomes = [Outcome(error=f"{name}: internal error, left unchanged: {exc!r}")]
+        for outcome in outcomes:
+            if outcome.diff:
+                sys.stdout.write(outcome.diff)
+            for line in dict.fromkeys(outcome.lines):  # a Default and an AllowedValues entry on one line: once
+                print(line, file=report)
+            if outcome.error:
+                fail(outcome.error)
+                status = EXIT_USAGE
+            elif outcome.changed and status == EXIT_OK:
+                status = EXIT_FINDINGS
     sys.stdout.flush()
     return status
+
+
+def _read(path: Path, outcome: Outcome) -> tuple[str, bytes] | None:
+    """The file's text and its BOM; None (with ``outcome.error`` set) when it cannot be read as UTF-8."""
+    display = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        outcome.error = f"{display}: cannot read: {exc.strerror or exc}"
+        return None
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    try:
+        return data[len(bom) :].decode("utf-8"), bom
+    except UnicodeDecodeError as exc:
+        outcome.error = f"{display}: byte {exc.start + len(bom)}: not valid UTF-8 ({exc.reason})"
+        return None
 
 
 def fix_file(path: Path, settings: Settings, catalog: Catalog, target: str, dry_run: bool) -> Outcome:
     """Fix one file; never raises for a bad file (the problem is in ``Outcome.error``)."""
     display = str(path)
     outcome = Outcome()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        outcome.error = f"{display}: cannot read: {exc.strerror or exc}"
+    read = _read(path, outcome)
+    if read is None:
         return outcome
-    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
-    try:
-        text = data[len(bom) :].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        outcome.error = f"{display}: byte {exc.start + len(bom)}: not valid UTF-8 ({exc.reason})"
-        return outcome
+    text, bom = read
     try:
         loaded = subjects_for_text(text, display)
     except InputError as exc:
@@ -109,35 +135,109 @@ def fix_file(path: Path, settings: Settings, catalog: Catalog, target: str, dry_
         reason = "generated by the CDK: change the runtime in the CDK app and synthesize again"
         manual.extend(Manual(e.line, e.old, reason) for e in edits)
         edits = []
-    try:
-        new_text, applied, skipped = apply_edits(text, loaded.fmt, edits)
-    except EditError as exc:
-        outcome.error = f"{display}: cannot edit: {exc}"
-        return outcome
-    manual.extend(skipped)
-    if applied:
-        try:  # a safety net: an edit must never leave a file that no longer parses
+
+    def reparse(new_text: str) -> bool:
+        try:
             subjects_for_text(new_text, display)
         except InputError:
-            outcome.error = f"{display}: not written: the edited text would not parse (please report this)"
-            return outcome
+            return False
+        return True
+
+    _edit(path, text, bom, loaded.fmt, edits, manual, reparse, dry_run, outcome)
+    return outcome
+
+
+def _edit(
+    path: Path,
+    text: str,
+    bom: bytes,
+    fmt: str,
+    edits: Sequence[Edit],
+    manual: list[Manual],
+    reparse: Callable[[str], bool],
+    dry_run: bool,
+    outcome: Outcome,
+) -> None:
+    """Apply the edits to one file's text, report every change and manual upgrade, write atomically."""
+    display = str(path)
+    try:
+        new_text, applied, skipped = apply_edits(text, fmt, edits)
+    except EditError as exc:
+        outcome.error = f"{display}: cannot edit: {exc}"
+        return
+    manual = manual + skipped
+    if applied and not reparse(new_text):  # a safety net: an edit must never leave a file that no longer parses
+        outcome.error = f"{display}: not written: the edited text would not parse (please report this)"
+        return
     verb = "would change" if dry_run else ""
     for edit in applied:
         outcome.lines.append(f"{display}:{edit.line}: {edit.old} -> {edit.new}" + (f" ({verb})" if verb else ""))
     for entry in sorted(manual, key=lambda m: (m.line, m.runtime)):
-        outcome.lines.append(f"{display}:{entry.line}: {entry.runtime}: manual upgrade needed: {entry.reason}")
+        where = entry.file or display
+        outcome.lines.append(f"{where}:{entry.line}: {entry.runtime}: manual upgrade needed: {entry.reason}")
     if new_text == text:
-        return outcome
+        return
     outcome.changed = True
     if dry_run:
         outcome.diff = unified_diff(text, new_text, display)
-        return outcome
+        return
     try:
         write_atomic(path, bom + new_text.encode("utf-8"))
     except OSError as exc:
         outcome.changed = False
         outcome.error = f"{display}: cannot write: {exc.strerror or exc}"
-    return outcome
+
+
+def fix_terraform_folder(
+    folder: str, settings: Settings, catalog: Catalog, target: str, dry_run: bool, touched: set[str] | None = None
+) -> list[Outcome]:
+    """Fix a Terraform folder as the module it is: a value is edited where it is written (a resource, a module
+    call's argument, a variable default, ``terraform.tfvars``), in whichever file of the repository that is.
+
+    Values inside a module that ``terraform init`` downloaded are not ours to edit: they are reported as manual.
+    Each edited file is re-parsed before it is written, and a file that does not parse is refused (and holds no
+    value to edit).
+    """
+    from ..sources import terraform
+
+    subjects, errors = terraform.evaluate_folder(folder)
+    outcomes = [Outcome(error=message) for _, message in sorted(errors.items())]
+    wanted = plan(subjects, settings, catalog, target)
+    by_file: dict[str, tuple[list[Edit], list[Manual]]] = {}
+    for edit in wanted.edits:
+        by_file.setdefault(edit.file, ([], []))[0].append(edit)
+    for entry in wanted.manual:
+        by_file.setdefault(entry.file, ([], []))[1].append(entry)
+    touched = set() if touched is None else touched
+    for file, (edits, manual) in sorted(by_file.items()):
+        if file in touched:
+            continue
+        touched.add(file)
+        outcome = Outcome()
+        outcomes.append(outcome)
+        parts = Path(file).parts
+        if ".terraform" in parts and edits:
+            reason = "inside a module downloaded by terraform init: pass a newer runtime or use a newer module version"
+            manual = manual + [Manual(e.line, e.old, reason, file) for e in edits]
+            edits = []
+        if not edits:
+            _edit(Path(file), "", b"", "terraform", [], manual, lambda _: True, dry_run, outcome)
+            continue
+        read = _read(Path(file), outcome)
+        if read is None:
+            continue
+        text, bom = read
+        fmt = "json" if file.lower().endswith(".json") else "terraform"
+
+        def reparse(new_text: str, file: str = file) -> bool:
+            try:
+                terraform.parse_file(file, new_text)
+            except terraform.TerraformError:
+                return False
+            return True
+
+        _edit(Path(file), text, bom, fmt, edits, manual, reparse, dry_run, outcome)
+    return outcomes
 
 
 def unified_diff(old: str, new: str, name: str) -> str:

@@ -455,11 +455,7 @@ class _Evaluator:
         each_expr = body.get("for_each")
         if each_expr is None:
             return True, None
-        if _maybe_unknown(each_expr, scope, self):
-            return True, None
         collections = self.forms(each_expr, scope)
-        if not collections or not all(isinstance(f.expr, (hcl.Obj, hcl.Tuple)) for f in collections):
-            return True, None
         pairs: list[tuple[_Form, _Form]] = []
         for form in collections:
             if isinstance(form.expr, hcl.Obj):
@@ -469,9 +465,14 @@ class _Evaluator:
             elif isinstance(form.expr, hcl.Tuple):
                 for item in form.expr.items:
                     pairs.extend((value, value) for value in self.forms(item, form.scope))
-        if not pairs:
-            return False, None
-        return True, pairs
+        if pairs:
+            return True, pairs
+        known_empty = (
+            bool(collections)
+            and all(isinstance(f.expr, (hcl.Obj, hcl.Tuple)) for f in collections)
+            and not _maybe_unknown(each_expr, scope, self)
+        )
+        return not known_empty, None
 
     def numbers(self, expr: Expr, scope: _Scope) -> Optional[list[float]]:
         if isinstance(expr, hcl.Cond):
@@ -534,12 +535,20 @@ class _Evaluator:
 
 
 def _maybe_unknown(expr: Expr, scope: _Scope, evaluator: _Evaluator) -> bool:
-    """A reference to a variable nobody sets, or to anything Terraform computes: its value is not known."""
+    """A reference to a variable nobody sets, or to anything Terraform computes: its value is not known.
+
+    A root module's variable that no tfvars file sets is open too: its default is one value it can take (so
+    it is judged), but ``-var`` or ``TF_VAR_`` may set another, so a condition on it keeps both branches and
+    a ``count`` on it does not remove the resource. Inside a called module only the call sets variables,
+    so there a default is exactly the value.
+    """
     if isinstance(expr, hcl.Ref):
         path = expr.path
         if path and path[0] == "var" and len(path) >= 2 and path[1]:
             if path[1] in scope.bindings:
                 return False
+            if scope.parent is None:
+                return True
             declared = scope.module.variables.get(path[1])
             return declared is None or declared[0] is None
         return not path or path[0] not in ("local", "each")
