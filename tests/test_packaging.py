@@ -15,7 +15,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "lambda_runtime_rules"
-CORE = ("catalog.py", "engine.py", "model.py", "rules.py", "settings.py")
+CORE = ("catalog.py", "engine.py", "model.py", "rules.py", "settings.py", "known_modules.py")
 
 
 def _imports(path: Path) -> set[str]:
@@ -82,6 +82,11 @@ def test_wheel_contains_catalog_docs_and_checks(wheel):
         "lambda_runtime_rules/rules_data/catalog.json",
         "lambda_runtime_rules/rules_data/catalog.schema.json",
         "lambda_runtime_rules/rules_data/catalog.validated",
+        "lambda_runtime_rules/rules_data/terraform_modules.json",
+        "lambda_runtime_rules/rules_data/terraform_modules.schema.json",
+        "lambda_runtime_rules/known_modules.py",
+        "lambda_runtime_rules/checkov_modules.py",
+        "lambda_runtime_rules/checkov_checks/lrr_terraform_modules.py",
         "lambda_runtime_rules/py.typed",
         "lambda_runtime_rules/rule_docs/EL1001.md",
         "lambda_runtime_rules/cfn_lint/__init__.py",
@@ -111,6 +116,24 @@ def test_installed_wheel_loads_its_own_catalog(wheel, tmp_path):
     assert lines[0].startswith(str(target))
     assert int(lines[1]) >= 55
     assert any(line.split() == ["status", "create-blocked"] for line in lines)
+
+
+def test_installed_wheel_loads_its_own_module_data(wheel, tmp_path):
+    """The well-known Terraform modules come from the wheel's rules_data, validated by its schema."""
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, text=True)
+    code = (
+        "import lambda_runtime_rules.known_modules as k, lambda_runtime_rules.catalog as c;"
+        "print(c.resources.files(c.DATA_PACKAGE).joinpath(k.DATA_FILE));"
+        "print(k.find_module('terraform-aws-modules/lambda/aws').name)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith(str(target))
+    assert lines[1] == "terraform-aws-modules/lambda/aws"
 
 
 def test_installed_wheel_explains_rules_from_its_own_docs(wheel, tmp_path):
