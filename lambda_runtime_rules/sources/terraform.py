@@ -35,6 +35,7 @@ __all__ = [
     "TFVARS_SUFFIXES",
     "ModuleFolder",
     "TerraformError",
+    "called_folders",
     "evaluate_folder",
     "is_terraform_file",
     "is_tfvars_file",
@@ -53,6 +54,7 @@ _LAYER_TYPES = ("aws_lambda_layer_version", "awscc_lambda_layer_version")
 _RUNTIME_MANAGEMENT_TYPE = "aws_lambda_runtime_management_config"
 _MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 _FUNCTION_ATTRIBUTES = frozenset({"function_name", "arn", "id", "qualified_arn", "invoke_arn", "qualified_invoke_arn"})
+_LOCAL = ("./", "../", ".\\", "..\\")  # a local module's source, as Terraform recognises one
 _MAX_DEPTH = 48
 _MAX_MODULE_DEPTH = 12
 MAX_VALUES = 256
@@ -803,9 +805,21 @@ def _call_subjects(
     return list(known_module_subjects(known, address, args, block.at.line, file))
 
 
+def called_folders(folders: Iterable[str]) -> set[str]:
+    """Every folder that one of these folders calls as a local module (literal ``./`` or ``../`` sources)."""
+    called: set[str] = set()
+    for folder in folders:
+        module = load_folder(folder)
+        for _, block in module.blocks("module"):
+            source = block.body.get("source")
+            if isinstance(source, hcl.Lit) and isinstance(source.value, str) and source.value.startswith(_LOCAL):
+                called.add(os.path.normpath(os.path.join(folder or ".", source.value)))
+    return called
+
+
 def _module_folder(scope: _Scope, source: str, call_path: tuple[str, ...]) -> Optional[str]:
     """Where a module call's code is on disk: a local path, or where ``terraform init`` downloaded it."""
-    if source.startswith(("./", "../", ".\\", "..\\")):
+    if source.startswith(_LOCAL):
         base = scope.module.folder or "."
         folder = os.path.normpath(os.path.join(base, source))
         return folder if os.path.isdir(folder) else None
