@@ -25,7 +25,15 @@ SKIP_DIRS = {".git", ".terraform", "node_modules", ".aws-sam", "__pycache__", ".
 
 
 class InputError(Exception):
-    """A file that cannot be read or parsed: one line, naming the file and the problem."""
+    """A file that cannot be read or parsed: one line, naming the file and the problem.
+
+    ``partial``: the kind and subjects still read when only a part failed (a Serverless include that cannot be
+    read): they are checked, and the line is still printed (exit 2).
+    """
+
+    def __init__(self, message: str, partial: tuple[str, list[Subject]] | None = None) -> None:
+        super().__init__(message)
+        self.partial = partial
 
 
 @dataclass
@@ -41,7 +49,11 @@ class FileResult:
 
 def is_candidate(path: Path) -> bool:
     name = path.name.lower()
-    return name.endswith(YAML_SUFFIXES + JSON_SUFFIXES + TERRAFORM_SUFFIXES + TFVARS_SUFFIXES)
+    if name.endswith(YAML_SUFFIXES + JSON_SUFFIXES + TERRAFORM_SUFFIXES + TFVARS_SUFFIXES):
+        return True
+    from .sources.serverless_script import is_config_script
+
+    return is_config_script(path)
 
 
 def is_terraform(path: Path) -> bool:
@@ -91,14 +103,17 @@ def iter_files(paths: list[str]) -> list[Path]:
     return found
 
 
-def subjects_from_document(document: object, file: str) -> tuple[str, list[Subject]]:
-    """Recognise a parsed YAML/JSON document as CloudFormation/SAM or Serverless and extract its subjects."""
+def subjects_from_document(document: object, file: str, problems: list[str] | None = None) -> tuple[str, list[Subject]]:
+    """Recognise a parsed YAML/JSON document as CloudFormation/SAM or Serverless and extract its subjects.
+
+    ``problems`` collects a line per Serverless include that cannot be read (the rest is still read).
+    """
     from .sources import cloudformation, serverless
 
     if cloudformation.is_template(document):
         return "cloudformation", cloudformation.subjects(document, file)
     if serverless.is_serverless(document):
-        return "serverless", serverless.subjects(document, file)
+        return "serverless", serverless.subjects(document, file, problems)
     return "", []
 
 
@@ -120,6 +135,10 @@ def load_subjects(path: Path, var_files: Sequence[str] = ()) -> tuple[str, list[
         return "terraform", subjects
     if path.name.lower().endswith(TFVARS_SUFFIXES):
         return "", []
+    from .sources import serverless_script
+
+    if serverless_script.is_script(path):  # serverless.ts / .js: read statically, never run
+        return _complete(*serverless_script.load(display))
     from .loader import LoadError, load_file
     from .sources.cloudformation import RESOURCE_TYPES
 
@@ -129,7 +148,15 @@ def load_subjects(path: Path, var_files: Sequence[str] = ()) -> tuple[str, list[
         raise InputError(f"{display}: {exc}") from None
     except OSError as exc:
         raise InputError(f"{display}: cannot read: {_reason(exc)}") from None
-    return subjects_from_document(document, display)
+    problems: list[str] = []
+    return _complete(*subjects_from_document(document, display, problems), problems)
+
+
+def _complete(kind: str, subjects: list[Subject], problems: list[str]) -> tuple[str, list[Subject]]:
+    """The subjects, or one InputError line for what could not be read that still carries them."""
+    if problems:
+        raise InputError("; ".join(problems), partial=(kind, subjects))
+    return kind, subjects
 
 
 def _reason(exc: BaseException) -> str:
@@ -150,6 +177,8 @@ def scan_file(
         result.kind, result.subjects = load_subjects(path, var_files)
     except InputError as exc:
         result.error = str(exc)
-        return result
+        if exc.partial is None:
+            return result
+        result.kind, result.subjects = exc.partial
     result.findings = sorted(evaluate_all(result.subjects, settings, catalog), key=lambda f: f.sort_key)
     return result

@@ -42,7 +42,8 @@ CASES = [
     ("functions.container", "architectures", [P_ARCH]),
     # Serverless drops Runtime when it compiles an image function: nothing reaches AWS to judge
     ("functions.container_with_runtime", "runtimes", []),
-    ("functions.option_default", "runtimes", []),  # ${opt:runtime, 'nodejs18.x'}: skipped
+    # ${opt:runtime, 'nodejs18.x'}: the fallback is a value the function takes when the option is not given
+    ("functions.option_default", "runtimes", [("nodejs18.x", 33, "from the default of ${opt:runtime}")]),
     ("functions.option_default", "update_modes", [("Auto", 34, "")]),
     ("functions.looping", "runtimes", []),  # ${self:custom.loop} refers to itself
     (
