@@ -20,7 +20,7 @@ from ..catalog import Catalog
 from ..gcpause import gc_paused
 from ..model import Finding
 from ..output import one_line, render, use_color
-from ..scan import FileResult, is_terraform, iter_files, scan_file
+from ..scan import FileResult, is_terraform, iter_files, module_folders, scan_file
 from ..settings import Settings
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, context, fail
 
@@ -112,18 +112,19 @@ def check_files(
 
     ``var_files``: Terraform ``-var-file`` files, applied to every Terraform folder after its own tfvars.
     """
-    tasks = [(path, tuple(var_files) if is_terraform(path) else ()) for path in files]
+    modules = module_folders(files)
+    tasks = [(path, tuple(var_files) if is_terraform(path) else (), str(path.parent) in modules) for path in files]
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
     if workers <= 1 or len(tasks) <= 1:
-        return [_scan_one(path, tfvars, settings, catalog) for path, tfvars in tasks]
+        return [_scan_one(path, tfvars, as_module, settings, catalog) for path, tfvars, as_module in tasks]
     return _scan_parallel(tasks, settings, catalog, workers)
 
 
-def _scan_one(path: Path, tfvars: VarFiles, settings: Settings, catalog: Catalog) -> FileResult:
+def _scan_one(path: Path, tfvars: VarFiles, as_module: bool, settings: Settings, catalog: Catalog) -> FileResult:
     # The cyclic GC pauses while one file is parsed and judged (see gcpause): a third of the corpus time else.
     try:
         with gc_paused():
-            return scan_file(path, settings, catalog, var_files=tfvars)
+            return scan_file(path, settings, catalog, var_files=tfvars, as_module=as_module)
     except Exception as exc:  # a bug must not hide the other files' findings, nor print a traceback to a hook
         return FileResult(str(path), error=f"{path}: internal error, please report: {type(exc).__name__}: {exc}")
 
@@ -137,19 +138,19 @@ def _init_worker(settings: Settings, catalog: Catalog) -> None:
     _WORKER["catalog"] = catalog
 
 
-def _scan_chunk(chunk: list[tuple[Path, VarFiles]]) -> list[FileResult]:
+def _scan_chunk(chunk: list[tuple[Path, VarFiles, bool]]) -> list[FileResult]:
     settings, catalog = _WORKER["settings"], _WORKER["catalog"]
     assert isinstance(settings, Settings) and isinstance(catalog, Catalog)
     results = []
-    for path, tfvars in chunk:
-        result = _scan_one(path, tfvars, settings, catalog)
+    for path, tfvars, as_module in chunk:
+        result = _scan_one(path, tfvars, as_module, settings, catalog)
         result.subjects = []  # the parent needs only findings and errors: keep the pickles small
         results.append(result)
     return results
 
 
 def _scan_parallel(
-    tasks: list[tuple[Path, VarFiles]], settings: Settings, catalog: Catalog, workers: int
+    tasks: list[tuple[Path, VarFiles, bool]], settings: Settings, catalog: Catalog, workers: int
 ) -> list[FileResult]:
     from concurrent.futures import ProcessPoolExecutor
 

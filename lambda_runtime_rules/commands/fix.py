@@ -37,7 +37,7 @@ from typing import Callable, TextIO
 
 from ..catalog import Catalog
 from ..rewrite import Edit, EditError, Manual, apply_edits, is_generated, plan, subjects_for_text
-from ..scan import InputError, is_terraform, iter_files
+from ..scan import InputError, is_terraform, iter_files, module_folders
 from ..settings import Settings
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, context, fail
 
@@ -67,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     report: TextIO = sys.stderr if dry_run else sys.stdout
     status = EXIT_OK
     files = iter_files(list(getattr(args, "paths", None) or ["."]))
-    folders = list(dict.fromkeys(str(path.parent) for path in files if is_terraform(path)))
+    modules = module_folders(files)  # judged (and edited) through their callers
+    folders = [f for f in dict.fromkeys(str(path.parent) for path in files if is_terraform(path)) if f not in modules]
     jobs: list[tuple[str, Callable[[], list[Outcome]]]] = [
         (str(path), partial(lambda p: [fix_file(p, settings, catalog, target, dry_run)], path))
         for path in files
