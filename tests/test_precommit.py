@@ -73,6 +73,13 @@ def test_entry_is_a_declared_console_script() -> None:
         ("setup.py", False),
         ("README.md", False),
         ("main.tf.json.bak", False),
+        ("infra/main.tf.json", True),
+        ("infra/terraform.tfvars", True),
+        ("infra/prod.auto.tfvars.json", True),
+        ("svc/serverless.ts", True),
+        ("serverless.js", True),
+        ("src/handler.ts", False),
+        ("lib/serverless-helpers/index.js", False),
     ],
 )
 def test_hooks_select_yaml_json_and_terraform_files(name: str, selected: bool) -> None:
