@@ -121,7 +121,8 @@ def _export(module: _Module, config: bool) -> tuple[object, str]:
     if isinstance(value, dict) or not config:
         return (value if value is not None else UNRESOLVED), ""
     if module.root_node.has_error:
-        return None, f"line {_first_error_line(module.root_node)}: cannot parse {module.language} here"
+        line = _first_error_line(module.root_node)
+        return None, f"line {line}: not valid {module.language}, and no configuration object found"
     return None, ""
 
 
