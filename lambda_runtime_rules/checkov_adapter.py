@@ -436,33 +436,52 @@ def _layer_presence(subject: LayerSubject, body: object, runtimes_key: str, arch
     return _from_presence(subject, present)
 
 
-def _sls_name(document: object, section: str, conf: dict[Any, Any]) -> Optional[str]:
-    """Which ``functions.<name>`` / ``layers.<name>`` Checkov passed: matched by the body's first line."""
+def _sls_name(entries: list[tuple[str, dict[Any, Any]]], conf: dict[Any, Any]) -> Optional[tuple[str, dict[Any, Any]]]:
+    """Which ``functions.<name>`` / ``layers.<name>`` Checkov passed (Checkov's check is not told the name).
+
+    An entity written in the serverless.yml itself: the one whose body starts on Checkov's ``__startline__``.
+    One read from an include (Checkov loads those without line numbers): the included body that Checkov's
+    conf agrees with on every property, a variable Checkov may have resolved excepted.
+    """
     from .loader import position
+    from .sources.serverless import origin
 
     start = conf.get("__startline__")
-    entries = _get(document, section)
-    if not isinstance(start, int) or not isinstance(entries, dict):
-        return None
-    matches = [str(key) for key, body in dict.items(entries) if isinstance(body, dict) and position(body)[0] == start]
+    if isinstance(start, int) and not isinstance(start, bool):
+        matches = [(n, b) for n, b in entries if not origin(b) and position(b)[0] == start]
+    else:
+        matches = [(n, b) for n, b in entries if origin(b) and _same_body(b, conf)]
     return matches[0] if len(matches) == 1 else None
+
+
+def _same_body(body: dict[Any, Any], conf: dict[Any, Any]) -> bool:
+    for key, value in dict.items(body):
+        if isinstance(value, str) and "${" in value:
+            continue
+        if key not in conf or conf[key] != value:
+            return False
+    return True
 
 
 def _sls_subject(conf: dict[Any, Any], section: str, file: Optional[str]) -> Optional[Resolved]:
     from .sources import serverless
 
     document = _read(file) if file else None
-    name = _sls_name(document.document, section, conf) if document is not None else None
-    subject = document.subjects.get(f"{section}.{name}") if document is not None and name else None
+    match: Optional[tuple[str, dict[Any, Any]]] = None
     provider: object = {}
+    if document is not None:
+        # Includes resolved (``functions: ${file(./functions.yml)}``), as the CLI reads them.
+        found, provider = serverless.entries(document.document, file or "", section)
+        match = _sls_name(found, conf)
+    subject = document.subjects.get(f"{section}.{match[0]}") if document is not None and match else None
     body: object = conf
-    if subject is not None and document is not None:
-        provider = _get(document.document, "provider")
-        body = _get(_get(document.document, section), name or "")
+    if subject is not None and match is not None:
+        body = match[1]
     else:  # fall back to Checkov's conf (it inherits only provider.runtime)
+        provider = {}
         label = "function" if section == "functions" else "layer"
-        found = serverless.subjects({"service": "checkov", section: {label: conf}}, file or "")
-        subject = found[0] if found else None
+        found_subjects = serverless.subjects({"service": "checkov", section: {label: conf}}, file or "")
+        subject = found_subjects[0] if found_subjects else None
     if subject is None:
         return None
     present: set[str] = set()

@@ -187,6 +187,14 @@ EXPECTED = {
         "passLayer": (LY, "PPP"),
         "failLayerDeprecated": (LY, "PFU"),
         "failLayerArchitecture": (LY, "PFF"),
+        # serverless/includes/: ${file()} includes and deploy-time variables with a fallback
+        "failIncludedProviderRuntime": (FN_UM, "PPFPPP PPP"),
+        "failIncludedOwnRuntime": (FN_UM, "FPPPPF PPP"),
+        "failSelfThroughInclude": (FN_UM, "PFPPPF PPP"),
+        "failEnvDefault": (FN_UM, "PPFPPP PPP"),
+        "passOptDefault": (FN_UM, "PPPPPP PPP"),
+        "unknownEnvWithoutDefault": (FN_UM, "UUUUUU PPP"),
+        "unknownMissingInclude": (FN_UM, "UUUUUU PPP"),
     }),
 }
 FRAMEWORKS = ["terraform", "terraform_plan", "cloudformation", "serverless"]

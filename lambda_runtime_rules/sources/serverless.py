@@ -38,7 +38,16 @@ from typing import Any, Optional, Union
 from ..loader import StrNode, position
 from ..model import FunctionSubject, LayerSubject, Value
 
-__all__ = ["FUNCTION_TYPE", "LAYER_TYPE", "UNRESOLVED", "Unresolved", "entry", "is_serverless", "subjects"]
+__all__ = [
+    "FUNCTION_TYPE",
+    "LAYER_TYPE",
+    "UNRESOLVED",
+    "Unresolved",
+    "entries",
+    "is_serverless",
+    "origin",
+    "subjects",
+]
 
 Subject = Union[FunctionSubject, LayerSubject]
 _Pos = tuple[int, int]
@@ -96,20 +105,23 @@ def subjects(doc: object, file: str = "", problems: Optional[list[str]] = None) 
     return out
 
 
-def entry(doc: object, file: str, section: str, name: str) -> tuple[object, object]:
-    """The body of ``<section>.<name>`` and the ``provider`` mapping, includes resolved (None when absent).
+def entries(doc: object, file: str, section: str) -> tuple[list[tuple[str, dict[Any, Any]]], object]:
+    """Every ``(name, body)`` of ``functions`` or ``layers`` and the ``provider`` mapping, includes resolved.
 
-    The Checkov adapter asks which properties are written at all; through an include they still are.
+    The Checkov adapter matches Checkov's entity to one of these, and asks which properties are written at
+    all (through an include they still are).
     """
     if not is_serverless(doc):
-        return None, None
+        return [], None
     assert isinstance(doc, dict)
     reader = _Reader(doc, file, None)
     provider = reader.container(_found(doc, "provider"))
-    for found, _key, body in reader.items(_get(doc, section)):
-        if found == name:
-            return body, provider
-    return None, provider
+    return [(name, body) for name, _key, body in reader.items(_get(doc, section))], provider
+
+
+def origin(node: object) -> str:
+    """The included or imported file a node was read from; '' for the configuration's own file."""
+    return _origin(node)
 
 
 def _aws(provider: object) -> bool:
