@@ -273,6 +273,8 @@ class _Module:
             return self.member(node, depth)
         if kind == "binary_expression":
             return self.concatenation(node, depth)
+        if kind == "unary_expression":
+            return self.sign(node, depth)
         if kind == "call_expression":
             specifier = _require(node)
             if specifier is not None:
@@ -350,7 +352,7 @@ class _Module:
                 parts.append(_escape(child.text.decode("utf-8", "replace")))
             elif child.type == "string_fragment":
                 parts.append(child.text.decode("utf-8", "replace"))
-        return self.node(StrNode("".join(parts)), node)
+        return self.node(StrNode(_joined(parts)), node)
 
     def concatenation(self, node: Any, depth: int) -> object:
         operator = node.child_by_field_name("operator")
@@ -363,6 +365,16 @@ class _Module:
         if isinstance(right, str) and isinstance(left, (int, float)) and not isinstance(left, bool):
             return self.node(StrNode(f"{left}{right}"), node)
         return UNRESOLVED
+
+    def sign(self, node: Any, depth: int) -> object:
+        """``-1`` and ``+1``: numbers, as in JSON."""
+        operator = node.child_by_field_name("operator")
+        value = self.evaluate(node.child_by_field_name("argument"), depth + 1)
+        if operator is None or operator.type not in "-+" or isinstance(value, bool):
+            return UNRESOLVED
+        if not isinstance(value, (int, float)):
+            return UNRESOLVED
+        return -value if operator.type == "-" else value
 
     def member(self, node: Any, depth: int) -> object:
         target = self.evaluate(node.child_by_field_name("object"), depth + 1)
@@ -670,7 +682,16 @@ def _string(node: Any) -> str:
             parts.append(child.text.decode("utf-8", "replace"))
         elif child.type == "escape_sequence":
             parts.append(_escape(child.text.decode("utf-8", "replace")))
-    return "".join(parts)
+    return _joined(parts)
+
+
+def _joined(parts: list[str]) -> str:
+    """Escaped UTF-16 surrogate pairs (``\\ud83d\\ude00``) become the one character they spell."""
+    text = "".join(parts)
+    try:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeError:
+        return text
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
