@@ -242,6 +242,13 @@ def subjects_for_text(text: str, filename: str) -> Loaded:
         except terraform.TerraformError as exc:
             message = str(exc)
             raise InputError(message if message.startswith(filename) else f"{filename}: {message}") from None
+    from .sources import serverless_script
+
+    if serverless_script.is_script(Path(filename)):  # serverless.ts / .js: findings to report, never to rewrite
+        kind, subjects, problems = serverless_script.load(filename, text)
+        if problems:
+            raise InputError("; ".join(problems))
+        return Loaded("script", kind, subjects)
     from .loader import LoadError, load_text
 
     try:

@@ -167,3 +167,26 @@ def test_the_console_script_on_the_realistic_typescript_folder() -> None:
     )
     assert (proc.returncode, proc.stderr) == (1, "")
     assert _findings(proc.stdout) == EXPECTED["typescript"] | EXPECTED["includes"]
+
+
+def test_fix_reports_script_values_for_a_hand_edit_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    shutil.copytree(FIXTURES / "typescript", tmp_path / "typescript")
+    before = {p: p.read_bytes() for p in (tmp_path / "typescript").rglob("*") if p.is_file()}
+    monkeypatch.setenv("LAMBDA_RUNTIME_RULES_CONFIG", str(FIXTURES / "empty-settings.yaml"))
+    monkeypatch.chdir(tmp_path)
+    code = main(["fix", "--as-of", AS_OF, "typescript"])
+    out = capsys.readouterr().out
+    assert {p: p.read_bytes() for p in before} == before
+    manual = sorted(line.split(": manual upgrade needed")[0] for line in out.splitlines())
+    assert manual == [
+        "typescript/config.yml:1: nodejs16.x",
+        "typescript/serverless.ts:22: python3.8",
+        "typescript/serverless.ts:7: nodejs14.x",
+        "typescript/serverless.ts:8: python3.7",
+        "typescript/src/functions/hello/index.ts:5: nodejs12.x",
+    ]
+    assert code in (0, 1)

@@ -57,9 +57,13 @@ def is_config_script(path: Path) -> bool:
     return path.name.lower() in CONFIG_NAMES
 
 
-def load(path: str) -> tuple[str, list[Subject], list[str]]:
-    """Kind ('serverless' or ''), subjects and one-line problems of a script file; never raises."""
-    document, problem = read_config(path)
+def load(path: str, text: Optional[str] = None) -> tuple[str, list[Subject], list[str]]:
+    """Kind ('serverless' or ''), subjects and one-line problems of a script file (or of ``text`` as that
+    file, which is how ``fix`` reads it); never raises."""
+    if text is None:
+        document, problem = read_config(path)
+    else:
+        document, problem = read_text(text, path, path.lower().endswith(_TYPESCRIPT))
     if problem:
         return "", [], [f"{path}: {problem}"]
     if not is_serverless(document):
