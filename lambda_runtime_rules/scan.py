@@ -103,6 +103,21 @@ def iter_files(paths: list[str]) -> list[Path]:
     return found
 
 
+def module_folders(files: Sequence[Path]) -> frozenset[str]:
+    """The folders among these files' that another of them calls as a local module (``source = "./x"``).
+
+    Terraform never applies such a folder on its own: its variables are the caller's arguments. So, as Checkov
+    does, it is judged through its callers, not a second time with its bare defaults. A module folder checked
+    alone (a hook handed only its files) has no caller in the run and is judged with its defaults.
+    """
+    folders = {str(path.parent) for path in files if is_terraform(path)}
+    if len(folders) < 2:
+        return frozenset()
+    from .sources import terraform
+
+    return frozenset(terraform.called_folders(sorted(folders)) & folders)
+
+
 def subjects_from_document(document: object, file: str, problems: list[str] | None = None) -> tuple[str, list[Subject]]:
     """Recognise a parsed YAML/JSON document as CloudFormation/SAM or Serverless and extract its subjects.
 
@@ -117,17 +132,19 @@ def subjects_from_document(document: object, file: str, problems: list[str] | No
     return "", []
 
 
-def load_subjects(path: Path, var_files: Sequence[str] = ()) -> tuple[str, list[Subject]]:
+def load_subjects(path: Path, var_files: Sequence[str] = (), as_module: bool = False) -> tuple[str, list[Subject]]:
     """Kind and subjects of one file; raises InputError for a file that cannot be read or parsed.
 
     A Terraform file is evaluated with its folder (variables, locals and tfvars from every file there, module
-    calls followed); the subjects are the resources and module calls written in this file.
+    calls followed); the subjects are the resources and module calls written in this file. ``as_module``: the
+    folder is a module that a checked folder calls (see ``module_folders``): it is judged through its callers,
+    with their arguments, so here it is only parsed.
     """
     display = str(path)
     if is_terraform(path):
         from .sources import terraform
 
-        subjects, errors = terraform.evaluate_folder(str(path.parent), [display], var_files)
+        subjects, errors = terraform.evaluate_folder(str(path.parent), [] if as_module else [display], var_files)
         if display in errors:
             raise InputError(errors[display])
         if not path.is_file():
@@ -170,11 +187,12 @@ def scan_file(
     settings: Settings,
     catalog: Catalog,
     var_files: Sequence[str] = (),
+    as_module: bool = False,
 ) -> FileResult:
     """Findings for one file; a parse failure is recorded on the result, never raised."""
     result = FileResult(str(path))
     try:
-        result.kind, result.subjects = load_subjects(path, var_files)
+        result.kind, result.subjects = load_subjects(path, var_files, as_module)
     except InputError as exc:
         result.error = str(exc)
         if exc.partial is None:
