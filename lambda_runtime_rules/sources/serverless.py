@@ -56,6 +56,7 @@ FUNCTION_TYPE = "serverless:function"
 LAYER_TYPE = "serverless:layer"
 _MODES = {"auto": "Auto", "onfunctionupdate": "FunctionUpdate", "manual": "Manual"}
 _MAX_DEPTH = 16
+_MAX_STEPS = 256
 _INCLUDE_SUFFIXES = (".yml", ".yaml", ".json")
 _SCRIPT_SUFFIXES = (".js", ".cjs", ".mjs", ".ts", ".cts", ".mts")
 FILE_ATTRIBUTE = "lrr_file"
@@ -145,6 +146,8 @@ class _Reader:
         self.problems = problems
         self.included: dict[str, object] = {}
         self.reported: set[str] = set()
+        self.depth = 0
+        self.budget = _MAX_STEPS
         self.rewritten = _rewritten_runtimes(doc)
 
     # ------------------------------------------------------------------------------------------- subjects
@@ -265,19 +268,30 @@ class _Reader:
 
     def resolve(self, found: _Found, via: str) -> Optional[tuple[tuple[object, _Pos], str]]:
         """Follow whole-value variables; None when the value is unknown before deploy."""
-        for _ in range(_MAX_DEPTH):
-            if found is None:
-                return None
-            node, pos = found
-            if node is None or isinstance(node, Unresolved):
-                return None
-            if not isinstance(node, str) or "${" not in node:
-                return (node, pos), via
-            step = self.step(node, pos, via)
-            if step is None:
-                return None
-            found, via = step
-        return None
+        # Variables lead to addresses whose parts are variables again (``custom: ${self:custom.x}``): one budget
+        # of steps per value asked for, shared by the nested lookups, keeps any cycle cheap.
+        if self.depth == 0:
+            self.budget = _MAX_STEPS
+        if self.depth >= _MAX_DEPTH:
+            return None
+        self.depth += 1
+        try:
+            while self.budget > 0:
+                self.budget -= 1
+                if found is None:
+                    return None
+                node, pos = found
+                if node is None or isinstance(node, Unresolved):
+                    return None
+                if not isinstance(node, str) or "${" not in node:
+                    return (node, pos), via
+                step = self.step(node, pos, via)
+                if step is None:
+                    return None
+                found, via = step
+            return None
+        finally:
+            self.depth -= 1
 
     def step(self, node: str, pos: _Pos, via: str) -> Optional[tuple[_Found, str]]:
         """One variable: its target (or its fallback when the source is known only at deploy time)."""
