@@ -298,3 +298,36 @@ def test_any_literal_object_reads_back_as_written(provider: object, functions: o
     assert problem == ""
     assert json.loads(json.dumps(document)) == config
     subjects(document, "serverless.ts")
+
+
+_KEYS = st.sampled_from(["custom", "provider", "functions", "runtime", "a", "b", "0"])
+_VARIABLES = st.one_of(
+    st.lists(_KEYS, min_size=0, max_size=4).map(lambda parts: "${self:" + ".".join(parts) + "}"),
+    st.tuples(
+        st.sampled_from(["env:X", "opt:y", "ssm:/p", "self:custom.a", "file(./x.yml):a"]), st.text(max_size=6)
+    ).map(lambda t: "${" + t[0] + ", '" + t[1] + "'}"),
+    st.sampled_from(["${self:custom.a, ${self:custom.b}}", "${file(./x.yml)}", "${self:custom.${opt:s}}", "${a}${b}"]),
+    st.sampled_from(["python3.8", "rust", "manual"]),
+)
+_VARIABLE_TREES = st.recursive(
+    _VARIABLES, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=4), max_leaves=16
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_VARIABLE_TREES, _VARIABLE_TREES, _VARIABLE_TREES, st.booleans())
+def test_no_chain_of_variables_breaks_subjects(
+    custom: object, provider: object, functions: object, named: bool
+) -> None:
+    """References to references, cycles, fallbacks and includes that do not exist: values or nothing, fast."""
+    doc = {
+        "service": "s",
+        "custom": custom,
+        "provider": provider,
+        "functions": functions,
+        "plugins": ["serverless-rust"],
+    }
+    problems: list[str] = []
+    for subject in subjects(doc, str(ROOT / "no-such-dir" / "serverless.yml") if named else "", problems):
+        assert all(type(v.value) is str for v in getattr(subject, "runtimes", ()))
+    assert all("\n" not in p for p in problems)
