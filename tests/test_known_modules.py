@@ -452,3 +452,24 @@ def _python() -> str:
     import sys
 
     return sys.executable
+
+
+def test_checkov_fails_exactly_what_the_cli_reports(module_scan):
+    """Parity: the console script and Checkov's module checks fail the same calls on the same rules."""
+    from lambda_runtime_rules.rules import BY_CODE
+
+    env = environment()
+    script = Path(_python()).with_name("lambda-runtime-rules")
+    done = subprocess.run(
+        [str(script), "check", "--format", "json", "--fail-on", "never", str(FIXTURE_DIR / "main.tf")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    cli = {(f["resource"].split(".")[1], BY_CODE[f["rule"]].checkov_id) for f in json.loads(done.stdout)}
+    reports, _ = module_scan
+    checkov = {(r["resource"], r["check_id"]) for report in reports for r in report["results"]["failed_checks"]}
+    assert cli and cli == checkov
