@@ -49,17 +49,32 @@ class Exemption:
     expires: dt.date
     reason: str
     file: str | None = None
+    base: str | None = field(default=None, compare=False)
+    """The absolute folder of the config file that declared it: ``file`` is relative to it, wherever we run."""
 
     def matches(self, resource: str, rule: str, file: str) -> bool:
         if self.resource != resource or self.rule != rule:
             return False
         if self.file is None:
             return True
-        path = PurePosixPath(file.replace("\\", "/"))
-        return path.match(self.file) or PurePosixPath(os.path.normpath(file).replace("\\", "/")).match(self.file)
+        return _glob_matches(self.file, file, self.base)
 
     def active(self, as_of: dt.date) -> bool:
         return as_of < self.expires
+
+
+def _glob_matches(glob: str, file: str, base: str | None) -> bool:
+    """``glob`` against ``file`` relative to ``base`` (right-anchored, as ``PurePath.match``: ``*.yaml`` matches
+    at any depth). A file outside ``base`` matches only an absolute glob; without ``base``, the path as given."""
+    if base is None:
+        candidates = {file, os.path.normpath(file)}
+    else:
+        absolute = os.path.abspath(file)
+        relative = os.path.relpath(absolute, base) if not PurePosixPath(glob).is_absolute() else absolute
+        if relative == ".." or relative.startswith(".." + os.sep):
+            return False
+        candidates = {relative}
+    return any(PurePosixPath(path.replace("\\", "/")).match(glob) for path in candidates)
 
 
 @dataclass(frozen=True)
@@ -97,7 +112,7 @@ def parse_date(value: object, source: str) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and value.isascii():
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
@@ -110,7 +125,7 @@ def parse_int(value: object, source: str) -> int:
         raise SettingsError(f"{source}: {value!r} is not a whole number of days >= 0")
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():  # not '²' or '①'
         number = int(value.strip())
     else:
         raise SettingsError(f"{source}: {value!r} is not a whole number of days >= 0")
@@ -127,7 +142,28 @@ def parse_bool(value: object, source: str) -> bool:
     raise SettingsError(f"{source}: {value!r} is not true or false")
 
 
-def parse_exceptions(value: object, source: str) -> tuple[Exemption, ...]:
+def parse_path(value: object, source: str) -> str:
+    """A file path setting: a non-empty string without NUL bytes (which no file system accepts)."""
+    if not isinstance(value, (str, os.PathLike)) or not str(value).strip():
+        raise SettingsError(f"{source}: {value!r} is not a file path")
+    if "\0" in str(value):
+        raise SettingsError(f"{source}: {value!r} is not a file path (it contains a NUL byte)")
+    return str(value)
+
+
+def _parse_glob(value: object, where: str) -> str:
+    if not isinstance(value, str):
+        raise SettingsError(f"{where}: file must be a glob string")
+    try:
+        PurePosixPath("x").match(value)
+    except ValueError as exc:  # '' or '.': an empty pattern
+        raise SettingsError(f"{where}: file: {value!r} is not a usable glob ({exc})") from None
+    if "\0" in value:
+        raise SettingsError(f"{where}: file: {value!r} is not a usable glob (it contains a NUL byte)")
+    return value
+
+
+def parse_exceptions(value: object, source: str, base: Path | None = None) -> tuple[Exemption, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -150,9 +186,11 @@ def parse_exceptions(value: object, source: str) -> tuple[Exemption, ...]:
         if spec is None:
             raise SettingsError(f"{where}: unknown rule {rule!r}")
         glob = item.get("file")
-        if glob is not None and not isinstance(glob, str):
-            raise SettingsError(f"{where}: file must be a glob string")
-        parsed.append(Exemption(resource, spec.code, parse_date(item["expires"], f"{where}.expires"), reason, glob))
+        if glob is not None:
+            glob = _parse_glob(glob, where)
+        expires = parse_date(item["expires"], f"{where}.expires")
+        folder = os.path.abspath(base) if base is not None else None
+        parsed.append(Exemption(resource, spec.code, expires, reason, glob, folder))
     return tuple(parsed)
 
 
@@ -171,14 +209,12 @@ def _apply(values: dict[str, Any], key: str, raw: object, source: str, base_dir:
         if raw is None:
             values[key] = None
             return
-        if not isinstance(raw, (str, os.PathLike)) or not str(raw).strip():
-            raise SettingsError(f"{source}: {raw!r} is not a file path")
-        path = Path(raw)
+        path = Path(parse_path(raw, source))
         if base_dir is not None and not path.is_absolute():
             path = base_dir / path
         values[key] = str(path)
     elif key == "exceptions":
-        values[key] = parse_exceptions(raw, source)
+        values[key] = parse_exceptions(raw, source, base_dir)
     else:
         raise SettingsError(f"{source}: unknown setting {key!r}")
 
@@ -190,7 +226,7 @@ def find_config(start: Path, env: Mapping[str, str]) -> Path | None:
     """The config file: ``$LAMBDA_RUNTIME_RULES_CONFIG``, else ``.lambda-runtime-rules.yaml`` upward."""
     explicit = env.get(CONFIG_ENV)
     if explicit:
-        path = Path(explicit)
+        path = Path(parse_path(explicit, CONFIG_ENV))
         if not path.is_file():
             raise SettingsError(f"{CONFIG_ENV}: {explicit}: no such file")
         return path
@@ -236,7 +272,7 @@ def load(
     cwd = Path.cwd() if cwd is None else cwd
     values: dict[str, Any] = {}
 
-    path = Path(config) if config is not None else find_config(cwd, env)
+    path = Path(parse_path(config, "--config")) if config is not None else find_config(cwd, env)
     if path is not None:
         if config is not None and not path.is_file():
             raise SettingsError(f"{path}: no such config file")
