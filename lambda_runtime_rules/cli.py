@@ -8,9 +8,11 @@ run pays only for what it uses.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from . import __version__
 
@@ -18,10 +20,32 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse exits with 2 on usage errors already; keep its one-line message, drop the usage dump."""
+    """argparse exits with 2 on usage errors already; keep its one-line message, drop the usage dump.
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    Abbreviations are off everywhere: ``--high`` must not silently mean ``--high-compliance`` (nor break when a
+    later option shares the prefix); an unknown option gets the nearest real one as a suggestion instead.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+    def option_strings(self) -> list[str]:
+        return [option for action in self._actions for option in action.option_strings]
+
+
+def _unrecognized(parser: _Parser, extras: Sequence[str]) -> NoReturn:
+    """'unrecognized arguments: --high (did you mean --high-compliance?)', naming the sub-command's options."""
+    words = []
+    for extra in extras:
+        name = extra.split("=", 1)[0]
+        options = parser.option_strings() if name.startswith("-") else []
+        close = [o for o in options if o.startswith(name)] or difflib.get_close_matches(name, options, n=1)
+        words.append(f"{extra} (did you mean {close[0]}?)" if close else extra)
+    parser.error(f"unrecognized arguments: {' '.join(words)}")
 
 
 def _settings_options(parser: argparse.ArgumentParser) -> None:
@@ -53,15 +77,42 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    check = sub.add_parser("check", help="check templates and report findings")
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
-    check.add_argument("--fail-on", choices=("error", "warning", "never"), default="error")
+    check = sub.add_parser(
+        "check",
+        help="check templates and report findings",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="exit status:\n"
+        "  0  nothing reaches --fail-on\n"
+        "  1  a finding reaches --fail-on\n"
+        "  2  usage error, invalid settings or catalog, or a file that cannot be read or parsed\n"
+        "     (every other file is still checked and reported)",
+    )
+    check.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="files and folders to check (default: the current folder)",
+    )
+    check.add_argument(
+        "--format", choices=("text", "json", "sarif"), default="text", help="report format (default: text)"
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "never"),
+        default="error",
+        help="lowest severity that makes the exit status 1 (default: error; never: always 0 unless 2 applies)",
+    )
     check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
     check.add_argument(
         "--jobs", "-j", type=int, default=1, metavar="N", help="parallel worker processes (0 = one per CPU)"
     )
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text report (default: auto, only on a terminal and without NO_COLOR)",
+    )
     check.add_argument(
         "--var-file",
         action="append",
@@ -132,8 +183,23 @@ _COMMANDS = {
 }
 
 
+def _chosen(parser: _Parser, args: argparse.Namespace) -> _Parser:
+    """The innermost sub-command parser the arguments selected (its options are the ones to suggest)."""
+    chosen = parser
+    for dest in ("command", "catalog_command"):
+        subparsers = [a for a in chosen._actions if isinstance(a, argparse._SubParsersAction)]
+        name = getattr(args, dest, None)
+        if not subparsers or name not in subparsers[0].choices:
+            break
+        chosen = subparsers[0].choices[name]
+    return chosen
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        _unrecognized(_chosen(parser, args), extras)
     module = importlib.import_module(f"{__package__}.commands.{_COMMANDS[args.command]}")
     try:
         return int(module.run(args))
