@@ -245,15 +245,53 @@ def fix_terraform_folder(
     return outcomes
 
 
-def unified_diff(old: str, new: str, name: str) -> str:
-    """A unified diff that ``patch -p0`` applies, line endings included."""
-    lines = difflib.unified_diff(_lines(old), _lines(new), fromfile=name, tofile=name)
+def unified_diff(old: str, new: str, name: str, context: int = 3) -> str:
+    """A unified diff that ``patch -p0`` applies, line endings included.
+
+    Edits replace characters within a line, so both texts have their lines in the same places: the hunks
+    come from one pass over the changed lines (linear), where difflib's matcher is quadratic in them.
+    """
+    before, after = _lines(old), _lines(new)
+    if len(before) != len(after):  # not an edit of ours: let difflib find the alignment
+        body = list(difflib.unified_diff(before, after, fromfile=name, tofile=name))
+    else:
+        changed = [index for index, (a, b) in enumerate(zip(before, after)) if a != b]
+        body = [f"--- {name}\n", f"+++ {name}\n"] if changed else []
+        start = 0
+        while start < len(changed):
+            stop = start  # changed[start..stop] share one hunk while their contexts touch
+            while stop + 1 < len(changed) and changed[stop + 1] - changed[stop] <= 2 * context + 1:
+                stop += 1
+            first, last = max(0, changed[start] - context), min(len(before), changed[stop] + context + 1)
+            span = _range(first, last)
+            body.append(f"@@ -{span} +{span} @@\n")
+            index = first
+            while index < last:
+                if before[index] == after[index]:
+                    body.append(" " + before[index])
+                    index += 1
+                    continue
+                end = index  # a run of changed lines: its removals, then its additions, as diff -u writes them
+                while end < last and before[end] != after[end]:
+                    end += 1
+                body.extend("-" + line for line in before[index:end])
+                body.extend("+" + line for line in after[index:end])
+                index = end
+            start = stop + 1
     out: list[str] = []
-    for line in lines:
+    for line in body:
         out.append(line)
         if not line.endswith("\n"):
             out.append("\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+def _range(first: int, last: int) -> str:
+    """A hunk's line range as ``diff -u`` writes it (0-based ``[first, last)``)."""
+    length = last - first
+    if length == 1:
+        return str(first + 1)
+    return f"{first + 1 if length else first},{length}"
 
 
 def _lines(text: str) -> list[str]:

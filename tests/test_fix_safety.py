@@ -1,0 +1,83 @@
+"""``fix`` never loses or misplaces a byte (issue 15, items 4 and 13-18; issue 14, item 8).
+
+Each test fails on the code before its fix. Large inputs are generated here, never stored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+from pathlib import Path
+
+import pytest
+
+from lambda_runtime_rules import cli
+from lambda_runtime_rules.commands import fix as fix_command
+from lambda_runtime_rules.settings import CONFIG_ENV, ENV_VARS
+
+AS_OF = "2026-11-23"
+FUNCTION = "  F{i}:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: {runtime}\n"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in an empty folder with an empty config file: no settings leak in from the machine."""
+    for name in ENV_VARS.values():
+        monkeypatch.delenv(name, raising=False)
+    config = tmp_path / "settings" / "empty.yaml"
+    config.parent.mkdir()
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv(CONFIG_ENV, str(config))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return work
+
+
+def fix(*argv: str) -> int:
+    return cli.main(["fix", "--as-of", AS_OF, *argv])
+
+
+def template(*runtimes: str) -> str:
+    return "Resources:\n" + "".join(FUNCTION.format(i=i, runtime=r) for i, r in enumerate(runtimes))
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line]
+
+
+# ------------------------------------------------------------------------------------------------ item 4
+
+
+def _difflib(old: str, new: str, name: str) -> str:
+    out: list[str] = []
+    for line in difflib.unified_diff(fix_command._lines(old), fix_command._lines(new), fromfile=name, tofile=name):
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+@pytest.mark.parametrize("ending", ["", "\n", "\r\n"])
+@pytest.mark.parametrize(
+    "changed",
+    [(), (0,), (14,), (1, 3), (1, 8), (1, 9), (0, 7, 14), (3, 4, 5, 11, 12), tuple(range(15))],
+)
+def test_the_diff_has_the_hunks_diff_u_writes(changed: tuple[int, ...], ending: str) -> None:
+    old_lines = [f"line {i}" for i in range(15)]
+    new_lines = [f"{line} new" if i in changed else line for i, line in enumerate(old_lines)]
+    old, new = "\n".join(old_lines) + ending, "\n".join(new_lines) + ending
+    assert fix_command.unified_diff(old, new, "t.yaml") == _difflib(old, new, "t.yaml")
+
+
+def test_dry_run_diff_is_linear_in_the_number_of_edits(capsys: pytest.CaptureFixture[str]) -> None:
+    old = "".join(f"  Runtime{i}: python3.8\n" for i in range(20_000))
+    started = time.monotonic()
+    diff = fix_command.unified_diff(old, old.replace("python3.8", "python3.11"), "t.yaml")
+    assert time.monotonic() - started < 5, "difflib's matcher took minutes here"
+    assert diff.count("\n-  Runtime") == 20_000
+    Path("t.yaml").write_text(template(*["python3.8"] * 2_000), encoding="utf-8")
+    started = time.monotonic()
+    assert fix("--dry-run", "t.yaml") == 1
+    assert time.monotonic() - started < 60
+    assert capsys.readouterr().out.count("\n+      Runtime: python3.11\n") == 2_000
