@@ -6,6 +6,8 @@ Each test fails on the code before its fix. Large inputs are generated here, nev
 from __future__ import annotations
 
 import difflib
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -81,3 +83,26 @@ def test_dry_run_diff_is_linear_in_the_number_of_edits(capsys: pytest.CaptureFix
     assert fix("--dry-run", "t.yaml") == 1
     assert time.monotonic() - started < 60
     assert capsys.readouterr().out.count("\n+      Runtime: python3.11\n") == 2_000
+
+
+# ------------------------------------------------------------------------------------------------ item 16
+
+
+@pytest.mark.skipif(not shutil.which("patch"), reason="needs GNU patch")
+@pytest.mark.parametrize("name", ["my stacks/t t.yaml", 'odd "quoted"\\name.yaml', "café\tstack.yaml", "plain.yaml"])
+def test_dry_run_diff_applies_with_patch_p0_whatever_the_name(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    source = Path("tree") / name
+    source.parent.mkdir(parents=True)
+    source.write_text(template("python3.8", "python3.12", "nodejs16.x"), encoding="utf-8")
+    Path("copy").mkdir()
+    shutil.copytree("tree", "copy/tree")
+    assert fix("--dry-run", "tree") == 1
+    diff = capsys.readouterr().out
+    assert fix("tree") == 1
+    subprocess.run(["patch", "-p0", "-s"], input=diff.encode(), cwd="copy", check=True)
+    assert (Path("copy") / source).read_bytes() == source.read_bytes()
+    header = diff.splitlines()[0]
+    if name == "plain.yaml":
+        assert header == f"--- {source}"
+    else:
+        assert header.startswith('--- "tree/'), "quoted as diff -u quotes it"

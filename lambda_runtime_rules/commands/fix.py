@@ -252,6 +252,7 @@ def unified_diff(old: str, new: str, name: str, context: int = 3) -> str:
     come from one pass over the changed lines (linear), where difflib's matcher is quadratic in them.
     """
     before, after = _lines(old), _lines(new)
+    name = diff_name(name)
     if len(before) != len(after):  # not an edit of ours: let difflib find the alignment
         body = list(difflib.unified_diff(before, after, fromfile=name, tofile=name))
     else:
@@ -284,6 +285,22 @@ def unified_diff(old: str, new: str, name: str, context: int = 3) -> str:
         if not line.endswith("\n"):
             out.append("\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r"}
+
+
+def diff_name(name: str) -> str:
+    """A file name for a diff header, quoted as GNU ``diff -u`` quotes it when it holds anything but plain
+    printable ASCII: a space (``patch`` ends an unquoted name there), a quote, a control or non-ASCII byte
+    (C escapes, octal for raw bytes, which ``patch`` decodes back to the same bytes).
+    """
+    if name and all("!" <= char <= "~" and char not in '"\\' for char in name):
+        return name
+    quoted = "".join(
+        _ESCAPES.get(byte) or (chr(byte) if 0x20 <= byte < 0x7F else f"\\{byte:03o}") for byte in os.fsencode(name)
+    )
+    return f'"{quoted}"'
 
 
 def _range(first: int, last: int) -> str:
