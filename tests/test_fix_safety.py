@@ -106,3 +106,35 @@ def test_dry_run_diff_applies_with_patch_p0_whatever_the_name(name: str, capsys:
         assert header == f"--- {source}"
     else:
         assert header.startswith('--- "tree/'), "quoted as diff -u quotes it"
+
+
+# ------------------------------------------------------------------------------------------------ item 17
+
+BOM = b"\xef\xbb\xbf"
+TWO_BOMS = "starts with two UTF-8 byte-order marks: remove one, then run fix again"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("plain.yaml", template("python3.8")),
+        ("quoted.yaml", template('"python3.8"')),
+        ("t.json", '{"Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "python3.8"}}}}\n'),
+        ("main.tf", 'resource "aws_lambda_function" "f" {\n  runtime = "python3.8"\n}\n'),
+    ],
+)
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_two_byte_order_marks_are_one_honest_refusal(
+    name: str, text: str, dry_run: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = BOM + BOM + text.encode("utf-8")
+    Path(name).write_bytes(content)
+    assert fix(*dry_run, name) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    if name.endswith(".tf"):  # Terraform's parser refuses the second mark first, as in check: one line
+        assert len(lines(err)) == 1
+        assert "main.tf:1: not valid HCL" in err
+    else:
+        assert lines(err) == [f"lambda-runtime-rules: {name}: {TWO_BOMS}"]
+    assert Path(name).read_bytes() == content

@@ -108,10 +108,14 @@ def _read(path: Path, outcome: Outcome) -> tuple[str, bytes] | None:
         return None
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     try:
-        return data[len(bom) :].decode("utf-8"), bom
+        text = data[len(bom) :].decode("utf-8")
     except UnicodeDecodeError as exc:
         outcome.error = f"{display}: byte {exc.start + len(bom)}: not valid UTF-8 ({exc.reason})"
         return None
+    if bom and text.startswith("\ufeff"):  # the parsers drop one mark, so every position would be off
+        outcome.error = f"{display}: starts with two UTF-8 byte-order marks: remove one, then run fix again"
+        return None
+    return text, bom
 
 
 def fix_file(path: Path, settings: Settings, catalog: Catalog, target: str, dry_run: bool) -> Outcome:
