@@ -86,7 +86,7 @@ def test_append_rules_option_and_cfnlintrc(tmp_path: Path) -> None:
     cli = ours(run([f"--append-rules={PACK}", "--configure-rule", f"EL1001:as_of={AS_OF}", "--", str(template)]))
     assert cli == expected
     (tmp_path / ".cfnlintrc").write_text(
-        f"append_rules: [{PACK}]\nconfigure_rules:\n  WL1004:\n    as_of: \"{AS_OF}\"\n    warn_days: 0\n",
+        f'append_rules: [{PACK}]\nconfigure_rules:\n  WL1004:\n    as_of: "{AS_OF}"\n    warn_days: 0\n',
         encoding="utf-8",
     )
     assert ours(run([str(template)])) == expected
@@ -108,16 +108,15 @@ def test_inherited_findings_name_the_function(tmp_path: Path) -> None:
     assert len(messages) == 1 and "Reported" in messages[0] and "Globals" in messages[0]
 
 
-def _problems(template: Path, *configure: str) -> list[tuple[str, int, str]]:
+def _problems(template: Path, *configure: str, ignore: tuple[str, ...] = ()) -> list[tuple[str, int, str]]:
     from cfnlint.config import ConfigMixIn
     from cfnlint.rules import Rules
     from cfnlint.runner.template.runner import run_template_by_file_path
 
-    config = (
-        ConfigMixIn(["--configure-rule", *configure, "--", str(template)])
-        if configure
-        else ConfigMixIn(["--", str(template)])
-    )
+    options = ["--ignore-checks", *ignore] if ignore else []
+    if configure:
+        options += ["--configure-rule", *configure]
+    config = ConfigMixIn([*options, "--", str(template)])
     rules = Rules.create_from_module(PACK)
     return [
         (m.rule.id, m.linenumber, m.message) for m in run_template_by_file_path(str(template), config, rules, False)
@@ -142,10 +141,30 @@ def test_invalid_setting_is_one_clear_match(
     template = tmp_path / "template.yaml"
     template.write_text(SAM, encoding="utf-8")
     problems = _problems(template, *configure)
-    assert len(problems) == 1, problems
-    rule_id, line, message = problems[0]
-    assert (rule_id, line) == ("EL1001", 1)
-    assert needle in message
+    assert sorted(rule_id for rule_id, _, _ in problems) == sorted(spec.code for spec in RULES), problems
+    assert {line for _, line, _ in problems} == {1}
+    assert len({message for _, _, message in problems}) == 1
+    assert needle in problems[0][2]
+
+
+@pytest.mark.parametrize(
+    ("ignore", "reporters"),
+    [
+        (("EL1001",), {spec.code for spec in RULES} - {"EL1001"}),
+        (("E",), {spec.code for spec in RULES if spec.code.startswith("W")}),
+        (("EL", "WL1003"), {spec.code for spec in RULES if spec.code.startswith("W")} - {"WL1003"}),
+        ((*(spec.code for spec in RULES if spec.code != "WL4001"),), {"WL4001"}),
+    ],
+)
+def test_broken_setting_stays_visible_whatever_is_ignored(
+    tmp_path: Path, ignore: tuple[str, ...], reporters: set[str]
+) -> None:
+    """Issue 14.2: --ignore-checks EL1001 (or E) must not turn a broken configuration into a silent pass."""
+    template = tmp_path / "template.yaml"
+    template.write_text(SAM, encoding="utf-8")
+    problems = _problems(template, "WL1004:warn_days=-3", ignore=ignore)
+    assert {rule_id for rule_id, _, _ in problems} == reporters
+    assert all("warn_days" in message for _, _, message in problems)
 
 
 def test_broken_catalog_overlay_is_one_clear_match(tmp_path: Path) -> None:
@@ -154,8 +173,8 @@ def test_broken_catalog_overlay_is_one_clear_match(tmp_path: Path) -> None:
     template = tmp_path / "template.yaml"
     template.write_text(SAM, encoding="utf-8")
     problems = _problems(template, f"EL1001:as_of={AS_OF}", f"EL1001:catalog={overlay}")
-    assert len(problems) == 1 and problems[0][:2] == ("EL1001", 1)
-    assert "overlay.json" in problems[0][2]
+    assert len(problems) == len(RULES) and {p[1] for p in problems} == {1}
+    assert all("overlay.json" in p[2] for p in problems)
 
 
 def test_one_evaluation_per_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

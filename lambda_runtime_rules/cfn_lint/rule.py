@@ -24,8 +24,6 @@ _SETTINGS_BY_TAG = {
     "lifecycle": ("warn_days",),
     "compliance": ("high_compliance", "allow_function_update"),
 }
-# A problem that stops the whole evaluation (bad setting, broken catalog overlay) is reported once, by this rule.
-PROBLEM_REPORTER = RULES[0].code
 _INHERITED = "inherited from Globals"
 
 
@@ -58,14 +56,20 @@ class PackRule(CloudFormationLintRule):
         try:
             result = evaluation.outcome(cfn, self.id, self.config)
             if result.problem:
-                if self.id != PROBLEM_REPORTER:
-                    return []
-                return [RuleMatch(["Resources"], result.problem, location=(0, 0, 0, 1))]
+                return [_problem(result.problem)]
             return [_to_match(finding) for finding in result.findings.get(self.id, ())]
         except Exception as exc:  # pragma: no cover - evaluation already catches; this is the last guard
-            if self.id != PROBLEM_REPORTER:
-                return []
-            return [RuleMatch(["Resources"], f"lambda-runtime-rules internal error: {exc!r}", location=(0, 0, 0, 1))]
+            return [_problem(f"lambda-runtime-rules internal error: {exc!r}")]
+
+
+def _problem(text: str) -> RuleMatch:
+    """The match for a problem that stops the whole evaluation (bad setting, broken catalog overlay).
+
+    Every rule of the pack reports it: cfn-lint drops the matches of ignored rules, so a single reporter
+    (``--ignore-checks EL1001``, or ``E``) would turn a broken configuration into a silent pass. Only ignoring
+    the whole pack hides it, and then none of the pack's verdicts is lost.
+    """
+    return RuleMatch(["Resources"], text, location=(0, 0, 0, 1))
 
 
 def _to_match(finding: Finding) -> RuleMatch:
