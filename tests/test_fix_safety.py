@@ -6,8 +6,11 @@ Each test fails on the code before its fix. Large inputs are generated here, nev
 from __future__ import annotations
 
 import difflib
+import os
 import shutil
+import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -138,3 +141,159 @@ def test_two_byte_order_marks_are_one_honest_refusal(
     else:
         assert lines(err) == [f"lambda-runtime-rules: {name}: {TWO_BOMS}"]
     assert Path(name).read_bytes() == content
+
+
+# ------------------------------------------------------------------------------------------------ item 13
+
+
+@pytest.mark.parametrize("same_size", [False, True])
+def test_a_file_changed_while_fix_runs_keeps_that_change(
+    same_size: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = Path("t.yaml")
+    path.write_text(template("python3.8"), encoding="utf-8")
+    theirs = template("python3.9") if same_size else template("python3.8") + "# a colleague's line\n"
+    real = fix_command.apply_edits
+
+    def meanwhile(*args: object, **kwargs: object) -> object:  # another program writes between read and write
+        info = path.stat()
+        path.write_text(theirs, encoding="utf-8")
+        if same_size:  # the same size and modification time: only the content hash tells
+            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fix_command, "apply_edits", meanwhile)
+    assert fix("t.yaml") == 2
+    out, err = capsys.readouterr()
+    assert path.read_text(encoding="utf-8") == theirs
+    assert lines(err) == [
+        "lambda-runtime-rules: t.yaml: not written: it changed since fix read it (another program?); run fix again"
+    ]
+    assert " -> " not in out
+    assert sorted(p.name for p in Path().iterdir()) == ["t.yaml"], "no temporary left behind"
+
+
+# ------------------------------------------------------------------------------------------------ item 14
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can give a file away")
+def test_owner_and_group_are_kept_when_root_fixes_a_file() -> None:
+    path = Path("t.yaml")
+    path.write_text(template("python3.8"), encoding="utf-8")
+    os.chown(path, 4321, 4322)
+    assert fix("t.yaml") == 1
+    info = path.stat()
+    assert (info.st_uid, info.st_gid) == (4321, 4322)
+    assert "python3.11" in path.read_text(encoding="utf-8")
+
+
+def test_owner_and_group_are_asked_for_where_they_differ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without root: the temporary is given the original's owner, then its group alone if that is refused."""
+    path = Path("t.yaml")
+    path.write_text(template("python3.8"), encoding="utf-8")
+    info = path.stat()
+    calls: list[tuple[int, int]] = []
+    real_stat = os.stat
+
+    def stat(name: object, *args: object, **kwargs: object) -> os.stat_result:
+        result = real_stat(name, *args, **kwargs)  # type: ignore[arg-type]
+        if str(name).endswith(".tmp"):  # pretend the temporary came out with another owner
+            fields = list(result)
+            fields[4], fields[5] = info.st_uid + 1, info.st_gid + 1
+            return os.stat_result(fields)
+        return result
+
+    def chown(name: object, uid: int, gid: int) -> None:
+        calls.append((uid, gid))
+        if uid != -1:
+            raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "chown", chown)
+    assert fix("t.yaml") == 1
+    assert calls == [(info.st_uid, info.st_gid), (-1, info.st_gid)]
+
+
+@pytest.mark.skipif(not hasattr(os, "link"), reason="hard links")
+def test_a_hard_linked_file_is_fixed_under_every_name(capsys: pytest.CaptureFixture[str]) -> None:
+    path = Path("t.yaml")
+    path.write_text(template("python3.8"), encoding="utf-8")
+    other = Path("other.yaml")
+    os.link(path, other)
+    assert fix("t.yaml") == 1
+    assert other.read_text(encoding="utf-8") == path.read_text(encoding="utf-8") == template("python3.11")
+    assert os.path.samefile(path, other)
+    assert sorted(p.name for p in Path().iterdir()) == ["other.yaml", "t.yaml"]
+
+
+def test_a_hard_linked_file_that_fails_half_way_gets_its_bytes_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = Path("t.yaml")
+    before = template("python3.8")
+    path.write_text(before, encoding="utf-8")
+    os.link(path, "other.yaml")
+    monkeypatch.setattr(fix_command.os, "fsync", _no_space)
+    assert fix("t.yaml") == 2
+    assert path.read_text(encoding="utf-8") == before
+    assert Path("other.yaml").read_text(encoding="utf-8") == before
+
+
+def _no_space(fd: int) -> None:
+    raise OSError(28, "No space left on device")
+
+
+# ------------------------------------------------------------------------------------------------ item 15
+
+
+def test_a_failed_write_reports_no_change_and_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Path("ro").mkdir()
+    path = Path("ro/t.yaml")
+    before = template("python3.8", "go1.x")
+    path.write_text(before, encoding="utf-8")
+    if os.geteuid() == 0:  # root writes anywhere: refuse the temporary as a read-only folder would
+
+        def refused(*args: object, **kwargs: object) -> tuple[int, str]:
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(fix_command.tempfile, "mkstemp", refused)
+    else:
+        Path("ro").chmod(0o555)
+    try:
+        assert fix("ro") == 2
+    finally:
+        Path("ro").chmod(0o755)
+    out, err = capsys.readouterr()
+    assert path.read_text(encoding="utf-8") == before
+    assert lines(err) == ["lambda-runtime-rules: ro/t.yaml: not written: Permission denied"]
+    assert " -> " not in out, "nothing was changed, so no change is reported"
+    assert "ro/t.yaml:9: go1.x: manual upgrade needed" in out, "manual upgrades are still listed"
+
+
+KILLED = """
+import os, signal, sys
+from pathlib import Path
+from lambda_runtime_rules.commands import fix
+os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)  # killed between the temporary and the replace
+fix.write_atomic(Path(sys.argv[1]), b"half")
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL")
+def test_temporaries_left_by_a_killed_run_are_cleaned_by_the_next(capsys: pytest.CaptureFixture[str]) -> None:
+    path = Path("t.yaml")
+    path.write_text(template("python3.8"), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", KILLED, str(path)], timeout=60)
+    assert done.returncode == -signal.SIGKILL
+    stale = [p.name for p in Path().iterdir() if p.name != "t.yaml"]
+    assert len(stale) == 1
+    assert fix_command.TEMPORARY.fullmatch(stale[0])
+    live = Path(".t.yaml.lrr1.abcdefgh.tmp")  # a run still in progress (pid 1 is alive): not ours to remove
+    live.write_bytes(b"")
+    other = Path(".t.yaml.abcdefgh.tmp")  # not our naming
+    other.write_bytes(b"")
+    assert fix("--dry-run", "t.yaml") == 1, "a dry run writes nothing and removes nothing"
+    assert len(list(Path().iterdir())) == 4
+    assert fix("t.yaml") == 1
+    assert sorted(p.name for p in Path().iterdir()) == sorted([live.name, other.name, "t.yaml"])
+    assert path.read_text(encoding="utf-8") == template("python3.11")

@@ -25,7 +25,9 @@ import argparse
 import codecs
 import contextlib
 import difflib
+import hashlib
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -33,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import BinaryIO, Callable, TextIO
 
 from ..catalog import Catalog
 from ..rewrite import Edit, EditError, Manual, apply_edits, is_generated, plan, subjects_for_text
@@ -67,6 +69,9 @@ def run(args: argparse.Namespace) -> int:
     report: TextIO = sys.stderr if dry_run else sys.stdout
     status = EXIT_OK
     files = iter_files(list(getattr(args, "paths", None) or ["."]))
+    if not dry_run:  # temporaries a killed run left beside the files this run may write
+        for folder in dict.fromkeys(Path(os.path.realpath(path)).parent for path in files):
+            clean_stale_temporaries(folder)
     modules = module_folders(files)  # judged (and edited) through their callers
     folders = [f for f in dict.fromkeys(str(path.parent) for path in files if is_terraform(path)) if f not in modules]
     jobs: list[tuple[str, Callable[[], list[Outcome]]]] = [
@@ -98,14 +103,43 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
-def _read(path: Path, outcome: Outcome) -> tuple[str, bytes] | None:
-    """The file's text and its BOM; None (with ``outcome.error`` set) when it cannot be read as UTF-8."""
+@dataclass(frozen=True)
+class Snapshot:
+    """What a file held when it was read: compared again immediately before it is replaced."""
+
+    size: int
+    mtime_ns: int
+    digest: bytes
+    data: bytes  # kept to restore a hard-linked file whose in-place write fails half way
+
+
+@dataclass(frozen=True)
+class Read:
+    text: str
+    bom: bytes
+    snapshot: Snapshot
+
+
+class FileChanged(OSError):
+    """The file is no longer what ``fix`` read: another program wrote it meanwhile."""
+
+
+def _snapshot(stream: BinaryIO) -> Snapshot:
+    data = stream.read()
+    info = os.fstat(stream.fileno())
+    return Snapshot(info.st_size, info.st_mtime_ns, hashlib.sha256(data).digest(), data)
+
+
+def _read(path: Path, outcome: Outcome) -> Read | None:
+    """The file's text, its BOM and a snapshot; None (with ``outcome.error`` set) when it cannot be used."""
     display = str(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as stream:
+            snapshot = _snapshot(stream)
     except OSError as exc:
         outcome.error = f"{display}: cannot read: {exc.strerror or exc}"
         return None
+    data = snapshot.data
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     try:
         text = data[len(bom) :].decode("utf-8")
@@ -115,7 +149,7 @@ def _read(path: Path, outcome: Outcome) -> tuple[str, bytes] | None:
     if bom and text.startswith("\ufeff"):  # the parsers drop one mark, so every position would be off
         outcome.error = f"{display}: starts with two UTF-8 byte-order marks: remove one, then run fix again"
         return None
-    return text, bom
+    return Read(text, bom, snapshot)
 
 
 def fix_file(path: Path, settings: Settings, catalog: Catalog, target: str, dry_run: bool) -> Outcome:
@@ -125,7 +159,7 @@ def fix_file(path: Path, settings: Settings, catalog: Catalog, target: str, dry_
     read = _read(path, outcome)
     if read is None:
         return outcome
-    text, bom = read
+    text = read.text
     try:
         loaded = subjects_for_text(text, display)
     except InputError as exc:
@@ -152,14 +186,13 @@ def fix_file(path: Path, settings: Settings, catalog: Catalog, target: str, dry_
             return False
         return True
 
-    _edit(path, text, bom, loaded.fmt, edits, manual, reparse, dry_run, outcome)
+    _edit(path, read, loaded.fmt, edits, manual, reparse, dry_run, outcome)
     return outcome
 
 
 def _edit(
     path: Path,
-    text: str,
-    bom: bytes,
+    read: Read | None,
     fmt: str,
     edits: Sequence[Edit],
     manual: list[Manual],
@@ -167,8 +200,13 @@ def _edit(
     dry_run: bool,
     outcome: Outcome,
 ) -> None:
-    """Apply the edits to one file's text, report every change and manual upgrade, write atomically."""
+    """Apply the edits to one file's text, write it safely, and report what was written and what is manual.
+
+    A change is reported only once it is written (or, with ``--dry-run``, would be): a failed write is the
+    file's one error line, and its manual upgrades are still listed.
+    """
     display = str(path)
+    text = read.text if read else ""
     try:
         new_text, applied, skipped = apply_edits(text, fmt, edits)
     except EditError as exc:
@@ -178,23 +216,29 @@ def _edit(
     if applied and not reparse(new_text):  # a safety net: an edit must never leave a file that no longer parses
         outcome.error = f"{display}: not written: the edited text would not parse (please report this)"
         return
-    verb = "would change" if dry_run else ""
-    for edit in applied:
-        outcome.lines.append(f"{display}:{edit.line}: {edit.old} -> {edit.new}" + (f" ({verb})" if verb else ""))
-    for entry in sorted(manual, key=lambda m: (m.line, m.runtime)):
-        where = entry.file or display
-        outcome.lines.append(f"{where}:{entry.line}: {entry.runtime}: manual upgrade needed: {entry.reason}")
-    if new_text == text:
+    verb = " (would change)" if dry_run else ""
+    changes = [f"{display}:{edit.line}: {edit.old} -> {edit.new}{verb}" for edit in applied]
+    manuals = [
+        f"{entry.file or display}:{entry.line}: {entry.runtime}: manual upgrade needed: {entry.reason}"
+        for entry in sorted(manual, key=lambda m: (m.line, m.runtime))
+    ]
+    if read is None or new_text == text:
+        outcome.lines = changes + manuals
         return
-    outcome.changed = True
     if dry_run:
+        outcome.changed = True
         outcome.diff = unified_diff(text, new_text, display)
+        outcome.lines = changes + manuals
         return
     try:
-        write_atomic(path, bom + new_text.encode("utf-8"))
+        write_atomic(path, read.bom + new_text.encode("utf-8"), read.snapshot)
+    except FileChanged:
+        outcome.error = f"{display}: not written: it changed since fix read it (another program?); run fix again"
     except OSError as exc:
-        outcome.changed = False
-        outcome.error = f"{display}: cannot write: {exc.strerror or exc}"
+        outcome.error = f"{display}: not written: {exc.strerror or exc}"
+    else:
+        outcome.changed = True
+    outcome.lines = (changes if outcome.changed else []) + manuals
 
 
 def fix_terraform_folder(
@@ -230,12 +274,11 @@ def fix_terraform_folder(
             manual = manual + [Manual(e.line, e.old, reason, file) for e in edits]
             edits = []
         if not edits:
-            _edit(Path(file), "", b"", "terraform", [], manual, lambda _: True, dry_run, outcome)
+            _edit(Path(file), None, "terraform", [], manual, lambda _: True, dry_run, outcome)
             continue
         read = _read(Path(file), outcome)
         if read is None:
             continue
-        text, bom = read
         fmt = "json" if file.lower().endswith(".json") else "terraform"
 
         def reparse(new_text: str, file: str = file) -> bool:
@@ -245,7 +288,7 @@ def fix_terraform_folder(
                 return False
             return True
 
-        _edit(Path(file), text, bom, fmt, edits, manual, reparse, dry_run, outcome)
+        _edit(Path(file), read, fmt, edits, manual, reparse, dry_run, outcome)
     return outcomes
 
 
@@ -324,22 +367,106 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder and ``os.replace``, keeping the file's mode.
+TEMPORARY = re.compile(r"\.(?P<name>.+)\.lrr(?P<pid>[0-9]+)\.[A-Za-z0-9_]+\.tmp")
+"""Our temporary files: ``.NAME.lrrPID.RANDOM.tmp``, beside the file they replace."""
 
-    A symbolic link is followed, so the link stays a link and its target gets the new content.
+
+def clean_stale_temporaries(folder: Path) -> None:
+    """Remove temporaries of ours that a killed run left behind: their process no longer exists."""
+    try:
+        names = [entry.name for entry in os.scandir(folder) if entry.is_file(follow_symlinks=False)]
+    except OSError:
+        return
+    for name in names:
+        match = TEMPORARY.fullmatch(name)
+        if match is None or _alive(int(match["pid"])):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(folder / name)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this run writes one file at a time: a temporary with its number is an old one
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError, ValueError):
+        return True  # someone else's process (or a number we cannot ask about): leave it alone
+    return True
+
+
+def write_atomic(path: Path, data: bytes, expected: Snapshot | None = None) -> None:
+    """Replace a file's content, keeping its mode, owner and group (where permitted), and its links.
+
+    The data goes to a temporary file in the same folder that ``os.replace`` moves over the original, so an
+    interrupted run never leaves half a file. Immediately before that, the file is read again and compared
+    with ``expected`` (size, modification time, content hash): a file another program wrote meanwhile raises
+    ``FileChanged`` and stays as that program left it. A symbolic link is followed, so the link stays a link.
+    A file with several hard links is rewritten in place, so that every name sees the change (replacing it
+    would leave the other names with the old text); a write that fails half way puts the old bytes back.
     """
     target = Path(os.path.realpath(path))
-    mode = stat.S_IMODE(target.stat().st_mode)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    info = target.stat()
+    if info.st_nlink > 1:
+        _write_in_place(target, data, expected)
+        return
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.lrr{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
+        os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        _keep_owner(temporary, info)
+        if expected is not None:
+            with open(target, "rb") as current:
+                _verify(current, expected)
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _keep_owner(temporary: str, info: os.stat_result) -> None:
+    """Give the new file the old one's owner and group; as far as we may (any user can keep the group
+    when they belong to it, only root can keep another owner)."""
+    if not hasattr(os, "chown"):
+        return
+    mine = os.stat(temporary)
+    if (mine.st_uid, mine.st_gid) == (info.st_uid, info.st_gid):
+        return
+    try:
+        os.chown(temporary, info.st_uid, info.st_gid)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.chown(temporary, -1, info.st_gid)
+
+
+def _verify(stream: BinaryIO, expected: Snapshot) -> None:
+    now = _snapshot(stream)
+    if (now.size, now.mtime_ns, now.digest) != (expected.size, expected.mtime_ns, expected.digest):
+        raise FileChanged(f"{stream.name}: changed since it was read")
+
+
+def _write_in_place(target: Path, data: bytes, expected: Snapshot | None) -> None:
+    with open(target, "r+b") as stream:
+        if expected is not None:
+            _verify(stream, expected)
+        original = expected.data if expected is not None else b""
+        try:
+            stream.seek(0)
+            stream.write(data)
+            stream.truncate()
+            stream.flush()
+            os.fsync(stream.fileno())
+        except BaseException:
+            if expected is not None:  # the old bytes fit where they were: put them back
+                with contextlib.suppress(OSError):
+                    stream.seek(0)
+                    stream.write(original)
+                    stream.truncate()
+                    stream.flush()
+            raise
