@@ -3,6 +3,7 @@ SARIF validity, warnings at commit time."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -53,3 +54,65 @@ def test_check_without_hcl2_on_yaml_only_is_unaffected() -> None:
     result = _without_hcl2("check", "--as-of", "2026-11-23", "--fail-on", "never", "project/sam")
     assert (result.returncode, result.stderr) == (0, "")
     assert "WL1003" in result.stdout
+
+
+# --- 3: Checkov without our package ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def checkov_without_package(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, Path]:
+    """One Checkov run (about 10 s) over one file per framework, with every output format written to files."""
+    from test_checkov_checks import CHECKS_DIR, checkov_executable, environment
+
+    tmp = tmp_path_factory.mktemp("no_package")
+    broken = tmp / "site"
+    (broken / "lambda_runtime_rules").mkdir(parents=True)
+    (broken / "lambda_runtime_rules" / "__init__.py").write_text("raise ImportError('not installed here')\n")
+    project = tmp / "project"
+    project.mkdir()
+    (project / "main.tf").write_text('resource "aws_lambda_function" "f" {\n  runtime = "python3.12"\n}\n')
+    (project / "template.yaml").write_text(
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n"
+    )
+    (project / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  hello:\n    handler: h.h\n"
+    )
+    env = environment()
+    env["PYTHONPATH"] = str(broken)
+    out = tmp / "out"
+    command = [
+        checkov_executable(), "-d", str(project), "--skip-download", "--external-checks-dir", str(CHECKS_DIR),
+        "--framework", "terraform", "cloudformation", "serverless",
+        "-o", "cli", "-o", "json", "-o", "sarif", "-o", "junitxml", "--output-file-path", str(out),
+    ]  # fmt: skip
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+    return completed.returncode, completed.stderr, out
+
+
+def test_checkov_without_our_package_fails_instead_of_passing(checkov_without_package) -> None:
+    returncode, stderr, _ = checkov_without_package
+    assert returncode == 1
+    for framework in ("terraform", "cloudformation", "serverless"):
+        assert f"lambda-runtime-rules: cannot load the Checkov checks for {framework}: ImportError" in stderr
+
+
+@pytest.mark.parametrize(
+    "name", ["results_cli.txt", "results_json.json", "results_sarif.sarif", "results_junitxml.xml"]
+)
+def test_checkov_without_our_package_shows_a_failed_check_in_every_format(checkov_without_package, name) -> None:
+    _, _, out = checkov_without_package
+    text = (out / name).read_text(encoding="utf-8")
+    assert "CKV_LRR_0000" in text
+    assert "lambda-runtime-rules checks could not be loaded" in text
+    if name.endswith(".json"):
+        failed = [
+            (report["check_type"], record["resource"])
+            for report in json.loads(text)
+            for record in report["results"]["failed_checks"]
+            if record["check_id"] == "CKV_LRR_0000"
+        ]
+        assert sorted(failed) == [
+            ("cloudformation", "AWS::Lambda::Function.Fn"),
+            ("serverless", "hello"),
+            ("terraform", "aws_lambda_function.f"),
+        ]

@@ -2,9 +2,9 @@
 
 try:
     from lambda_runtime_rules.checkov_adapter import register
-except Exception as exc:  # Checkov swallows import errors silently: say it out loud instead
-    import sys
+except Exception as exc:  # Checkov swallows import errors silently: fail a check instead (see lrr_unavailable)
+    from lrr_unavailable import unavailable
 
-    sys.stderr.write(f"lambda-runtime-rules: cannot load the Checkov checks for cloudformation: {exc}\n")
+    unavailable("cloudformation", exc)
 else:
     register("cloudformation")
