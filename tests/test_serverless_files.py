@@ -190,3 +190,17 @@ def test_fix_reports_script_values_for_a_hand_edit_and_changes_nothing(
         "typescript/src/functions/hello/index.ts:5: nodejs12.x",
     ]
     assert code in (0, 1)
+
+
+def test_report_places_values_where_they_are_written(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LAMBDA_RUNTIME_RULES_CONFIG", str(FIXTURES / "empty-settings.yaml"))
+    monkeypatch.chdir(FIXTURES)
+    code = main(["report", "--as-of", AS_OF, "--format", "json", "typescript", "missing-include"])
+    out, err = capsys.readouterr()
+    rows = {(r["resource"], f"{r['file']}:{r['line']}".replace(os.sep, "/")) for r in json.loads(out)}
+    assert ("functions.failFromInclude", "typescript/config.yml:1") in rows
+    assert ("functions.world", "typescript/serverless.ts:7") in rows
+    assert ("functions.failStillChecked", "missing-include/serverless.yml:10") in rows  # the rest of the file
+    assert "absent-functions.yml" in err and code == 2

@@ -96,7 +96,8 @@ def _row(
     name = str(value.value) if value is not None else ""
     line = value.line if value is not None and value.line else subject.line
     fields = {
-        "file": subject.file,
+        # a value written in another file (an include, a variable default) is reported where it is written
+        "file": value.file if value is not None and value.line and value.file else subject.file,
         "line": line,
         "resource": subject.resource,
         "kind": kind,
@@ -142,7 +143,9 @@ def collect(paths: list[str], settings: Settings, catalog: Catalog) -> tuple[lis
             _, subjects = load_subjects(path)
         except InputError as exc:
             errors.append(str(exc))
-            continue
+            if exc.partial is None:
+                continue
+            subjects = exc.partial[1]  # what could still be read (a Serverless file with a missing include)
         except Exception as exc:  # an adapter bug must cost one file, never the report
             errors.append(f"{path}: cannot be read ({type(exc).__name__}: {exc})")
             continue
