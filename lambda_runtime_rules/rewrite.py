@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import json.decoder
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 
 from .catalog import Catalog
-from .engine import evaluate, latest_upgrade, minimal_upgrade, upgrade_advice
-from .model import LayerSubject, Subject, Value
+from .engine import MODE_MANUAL, evaluate, latest_upgrade, minimal_upgrade, upgrade_advice
+from .model import FunctionSubject, LayerSubject, Subject, Value
 from .settings import Settings
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "Loaded",
     "Manual",
     "Plan",
+    "allowed_values",
     "apply_edits",
     "detect_format",
     "is_generated",
@@ -84,26 +85,47 @@ def _runtime_values(subject: Subject) -> tuple[Value, ...]:
     return subject.compatible_runtimes if isinstance(subject, LayerSubject) else subject.runtimes
 
 
+def _pinned(subject: Subject) -> bool:
+    """UpdateRuntimeOn Manual with a RuntimeVersionArn: the function runs that exact version of its runtime.
+
+    A new runtime under the old runtime's version ARN fails to deploy, so such a runtime is never rewritten
+    (in any format: CloudFormation/SAM, Terraform's runtime management config, Serverless runtimeManagement).
+    """
+    if not isinstance(subject, FunctionSubject):
+        return False
+    manual = any(mode.value == MODE_MANUAL for mode in subject.update_modes)
+    return manual and any(isinstance(arn.value, str) and arn.value for arn in subject.runtime_version_arns)
+
+
+_Where = tuple[str, int, int, str]  # file, line, column, value: one position can hold several (a list "a,b")
+
+
 def plan(
     subjects: Iterable[Subject],
     settings: Settings,
     catalog: Catalog,
     target: str = "minimal",
     linked: Sequence[Sequence[tuple[int, int, str]]] = (),
+    lists: Sequence[Sequence[tuple[int, int, str]]] = (),
 ) -> Plan:
     """The edits that move every flagged runtime value to a successor in its own family.
 
     A value is flagged when the engine reports one of UPGRADE_RULES on it, so approved exceptions and the
     warning window apply exactly as in ``check``. A value without a successor in the same family (go1.x), or
-    without a known position, becomes a Manual entry. The same position reached twice (a Globals value, a
-    parameter shared by several functions) yields one edit. ``linked`` groups positions that must change
-    together (a parameter's Default and its AllowedValues entries, see ``linked_positions``): an edit at one
-    member is repeated at every member holding the same runtime, so the Default stays an allowed value.
+    without a known position, becomes a Manual entry, and so does every runtime of a function pinned to a
+    runtime version (a value it shares with other functions included). The same position reached twice (a
+    Globals value, a parameter shared by several functions) yields one edit. ``linked`` groups positions that
+    must change together (a parameter's Default and its AllowedValues entries, see ``linked_positions``): an
+    edit at one member is repeated at every member holding the same runtime, so the Default stays an allowed
+    value. No edit may leave a runtime twice in a list: a layer's compatible runtimes, or one of ``lists``
+    (AllowedValues, see ``allowed_values``); such an entry becomes a Manual entry instead.
     """
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}")
     result = Plan()
-    seen_edits: set[tuple[str, int, int, str]] = set()
+    edits: dict[_Where, Edit] = {}
+    held: set[_Where] = set()  # positions a pinned function uses: never edited
+    layer_lists: list[list[_Where]] = []
     seen_manual: set[Manual] = set()
 
     def manual(entry: Manual) -> None:
@@ -112,6 +134,9 @@ def plan(
             result.manual.append(entry)
 
     for subject in subjects:
+        values = [v for v in _runtime_values(subject) if isinstance(v.value, str)]
+        if isinstance(subject, LayerSubject):
+            layer_lists.append([(v.file or subject.file, v.line, v.column, str(v.value)) for v in values])
         flagged = {
             (f.file, f.line, f.column, f.runtime)
             for f in evaluate(subject, settings, catalog)
@@ -119,9 +144,7 @@ def plan(
         }
         if not flagged:
             continue
-        values = [v for v in _runtime_values(subject) if isinstance(v.value, str)]
-        listed = {str(v.value) for v in values}
-        planned: set[str] = set()
+        pinned = _pinned(subject)
         for value in values:
             old = str(value.value)
             file = value.file or subject.file
@@ -134,6 +157,12 @@ def plan(
             if not value.line:
                 manual(Manual(subject.line, old, "the value's position in the file is unknown", file))
                 continue
+            where = (file, value.line, value.column, old)
+            if pinned:
+                held.add(where)
+                reason = f"pinned to a runtime version of {old}; remove or update RuntimeVersionArn"
+                manual(Manual(value.line, old, reason, file))
+                continue
             if target == "latest":
                 successor = latest_upgrade(runtime, catalog, settings.as_of)
             else:
@@ -141,26 +170,53 @@ def plan(
             if successor is None:
                 manual(Manual(value.line, old, upgrade_advice(runtime, catalog, settings), file))
                 continue
-            new = successor.identifier
-            if isinstance(subject, LayerSubject) and (new in listed or new in planned):
-                manual(Manual(value.line, old, f"the layer already lists {new}: remove this entry instead", file))
-                continue
-            planned.add(new)
-            if (file, value.line, value.column, old) not in seen_edits:
-                seen_edits.add((file, value.line, value.column, old))
-                result.edits.append(Edit(value.line, value.column, old, new, file))
-    for edit in list(result.edits):
-        for group in linked:
-            if (edit.line, edit.column) not in {(line, column) for line, column, _ in group}:
-                continue
+            edits.setdefault(where, Edit(value.line, value.column, old, successor.identifier, file))
+    for where in held:
+        edits.pop(where, None)
+    groups: dict[tuple[int, int], list[Sequence[tuple[int, int, str]]]] = {}
+    for group in linked:
+        for line, column, _ in group:
+            groups.setdefault((line, column), []).append(group)
+    for edit in list(edits.values()):
+        for group in groups.get((edit.line, edit.column), ()):
             for line, column, text in group:
-                key = (edit.file, line, column, edit.old)
-                if key not in seen_edits and edit.old in {text, *(part.strip() for part in text.split(","))}:
-                    seen_edits.add(key)
-                    result.edits.append(Edit(line, column, edit.old, edit.new, edit.file))
-    result.edits.sort(key=lambda e: (e.file, e.line, e.column, e.old))
+                where = (edit.file, line, column, edit.old)
+                if where not in edits and edit.old in {text, *(part.strip() for part in text.split(","))}:
+                    edits[where] = Edit(line, column, edit.old, edit.new, edit.file)
+    checked = [("the layer", entries) for entries in layer_lists]
+    files = {edit.file for edit in edits.values()}  # ``lists`` are positions in the one file being planned
+    checked += [
+        ("AllowedValues", [(file, line, column, text) for line, column, text in entries])
+        for entries in lists
+        for file in files
+    ]
+    _no_duplicates(edits, checked, manual)
+    result.edits = sorted(edits.values(), key=lambda e: (e.file, e.line, e.column, e.old))
     result.manual.sort(key=lambda m: (m.file, m.line, m.runtime, m.reason))
     return result
+
+
+def _no_duplicates(
+    edits: dict[_Where, Edit],
+    checked: Sequence[tuple[str, Sequence[_Where]]],
+    manual: Callable[[Manual], None],
+) -> None:
+    """Drop every edit that would make a list name one runtime twice; the entry is reported instead.
+
+    One pass is enough: a dropped edit brings back its old value, which is flagged, so never a new value.
+    """
+    for what, entries in checked:
+        kept = {where[3] for where in entries if where not in edits}
+        for where in entries:
+            edit = edits.get(where)
+            if edit is None:
+                continue
+            if edit.new in kept:
+                del edits[where]
+                reason = f"{what} already lists {edit.new}: remove this entry instead"
+                manual(Manual(edit.line, edit.old, reason, edit.file))
+            else:
+                kept.add(edit.new)
 
 
 def linked_positions(document: object) -> list[tuple[tuple[int, int, str], ...]]:
@@ -188,6 +244,24 @@ def linked_positions(document: object) -> list[tuple[tuple[int, int, str], ...]]
         if len(group) > 1:
             groups.append(group)
     return groups
+
+
+def allowed_values(document: object) -> list[tuple[tuple[int, int, str], ...]]:
+    """Per CloudFormation parameter, the (line, column, text) of its AllowedValues entries: a list that an
+    edit must never leave naming one runtime twice."""
+    from .loader import position
+    from .sources.cloudformation import is_template
+
+    if not is_template(document):
+        return []
+    parameters = dict.get(document, "Parameters")  # type: ignore[arg-type]
+    lists: list[tuple[tuple[int, int, str], ...]] = []
+    for parameter in dict.values(parameters) if isinstance(parameters, dict) else ():
+        allowed = dict.get(parameter, "AllowedValues") if isinstance(parameter, dict) else None
+        if isinstance(allowed, list):
+            entries = tuple((*position(node), str(node)) for node in allowed if isinstance(node, str))
+            lists.append(tuple(entry for entry in entries if entry[0]))
+    return lists
 
 
 # ------------------------------------------------------------------------------------------------ loading
@@ -220,6 +294,7 @@ class Loaded:
     kind: str
     subjects: list[Subject]
     linked: list[tuple[tuple[int, int, str], ...]] = field(default_factory=list)
+    lists: list[tuple[tuple[int, int, str], ...]] = field(default_factory=list)
 
 
 def subjects_for_text(text: str, filename: str) -> Loaded:
@@ -256,7 +331,9 @@ def subjects_for_text(text: str, filename: str) -> Loaded:
     except LoadError as exc:
         raise InputError(f"{filename}: {exc}") from None
     kind, subjects = subjects_from_document(document, filename)
-    return Loaded(fmt, kind, list(subjects), linked_positions(document) if kind == "cloudformation" else [])
+    if kind != "cloudformation":
+        return Loaded(fmt, kind, list(subjects))
+    return Loaded(fmt, kind, list(subjects), linked_positions(document), allowed_values(document))
 
 
 def _universal_newlines(text: str) -> str:

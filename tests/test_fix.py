@@ -66,6 +66,9 @@ REPORTED = {
         "cloudformation-json/template.json:6: python3.9 -> python3.11",
         "cloudformation-json/template.json:16: nodejs16.x -> nodejs22.x",
         "cloudformation-json/template.json:23: ruby3.2 -> ruby3.3",
+        # the Default moves; the AllowedValues entry would repeat nodejs22.x (issue 15 item 18)
+        "cloudformation-json/template.json:4: nodejs20.x: manual upgrade needed: AllowedValues already lists "
+        "nodejs22.x: remove this entry instead",
         f"cloudformation-json/template.json:20: go1.x: manual upgrade needed: {GO_ADVICE}",
     ],
     "terraform": [

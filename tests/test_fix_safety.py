@@ -297,3 +297,170 @@ def test_temporaries_left_by_a_killed_run_are_cleaned_by_the_next(capsys: pytest
     assert fix("t.yaml") == 1
     assert sorted(p.name for p in Path().iterdir()) == sorted([live.name, other.name, "t.yaml"])
     assert path.read_text(encoding="utf-8") == template("python3.11")
+
+
+# ------------------------------------------------------------------------------------------------ item 18
+
+DUPLICATE = "manual upgrade needed: {} already lists {}: remove this entry instead"
+LAYER_BY_REFERENCE = """\
+service: s
+custom:
+  rt: python3.9
+provider:
+  name: aws
+  runtime: ${self:custom.rt}
+functions:
+  f:
+    handler: h.h
+layers:
+  l:
+    path: layer
+    compatibleRuntimes:
+      - ${self:custom.rt}
+      - python3.11
+"""
+
+ALLOWED = """\
+Parameters:
+  R:
+    Type: String
+    Default: python3.8
+    AllowedValues: [python3.8, python3.9, python3.11]
+  S:
+    Type: String
+    Default: nodejs16.x
+    AllowedValues: [nodejs16.x, nodejs18.x]
+  L:
+    Type: CommaDelimitedList
+    Default: "nodejs14.x,nodejs22.x"
+Resources:
+  F:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: !Ref R
+  G:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: !Ref S
+  Layer:
+    Type: AWS::Lambda::LayerVersion
+    Properties:
+      Content: {S3Bucket: b, S3Key: k}
+      CompatibleRuntimes: !Ref L
+"""
+
+
+def test_a_layer_never_lists_a_runtime_twice_through_a_reference(capsys: pytest.CaptureFixture[str]) -> None:
+    Path("serverless.yml").write_text(LAYER_BY_REFERENCE, encoding="utf-8")
+    assert fix("serverless.yml") == 0
+    assert Path("serverless.yml").read_text(encoding="utf-8") == LAYER_BY_REFERENCE
+    assert lines(capsys.readouterr().out) == [
+        "serverless.yml:3: python3.9: manual upgrade needed: the layer already lists python3.11: "
+        "remove this entry instead"
+    ]
+
+
+def test_allowed_values_and_lists_never_name_a_runtime_twice(capsys: pytest.CaptureFixture[str]) -> None:
+    Path("t.yaml").write_text(ALLOWED, encoding="utf-8")
+    assert fix("t.yaml") == 1
+    text = Path("t.yaml").read_text(encoding="utf-8")
+    assert "Default: python3.11\n    AllowedValues: [python3.8, python3.9, python3.11]\n" in text
+    assert "Default: nodejs22.x\n    AllowedValues: [nodejs22.x, nodejs18.x]\n" in text
+    assert 'Default: "nodejs14.x,nodejs22.x"' in text
+    assert lines(capsys.readouterr().out) == [
+        "t.yaml:4: python3.8 -> python3.11",
+        "t.yaml:8: nodejs16.x -> nodejs22.x",
+        "t.yaml:9: nodejs16.x -> nodejs22.x",
+        f"t.yaml:5: python3.8: {DUPLICATE.format('AllowedValues', 'python3.11')}",
+        f"t.yaml:5: python3.9: {DUPLICATE.format('AllowedValues', 'python3.11')}",
+        f"t.yaml:9: nodejs18.x: {DUPLICATE.format('AllowedValues', 'nodejs22.x')}",
+        f"t.yaml:12: nodejs14.x: {DUPLICATE.format('the layer', 'nodejs22.x')}",
+    ]
+    capsys.readouterr()
+    assert fix("t.yaml") == 0, "idempotent"
+
+
+# ------------------------------------------------------------------------------------------------ issue 14 item 8
+
+ARN = "arn:aws:lambda:eu-west-1::runtime:" + "0" * 64
+PIN = "manual upgrade needed: pinned to a runtime version of python3.8; remove or update RuntimeVersionArn"
+
+PINNED = {
+    "template.yaml": f"""\
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.8
+Resources:
+  Pinned:
+    Type: AWS::Serverless::Function
+    Properties:
+      RuntimeManagementConfig: {{UpdateRuntimeOn: Manual, RuntimeVersionArn: '{ARN}'}}
+  Unpinned:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: h.h
+  Own:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.8
+      RuntimeManagementConfig:
+        UpdateRuntimeOn: Manual
+        RuntimeVersionArn: {ARN}
+""",
+    "main.tf": f"""\
+resource "aws_lambda_function" "f" {{
+  function_name = "f"
+  runtime       = "python3.8"
+}}
+
+resource "aws_lambda_runtime_management_config" "f" {{
+  function_name       = aws_lambda_function.f.function_name
+  update_runtime_on   = "Manual"
+  runtime_version_arn = "{ARN}"
+}}
+
+resource "awscc_lambda_function" "g" {{
+  runtime = "python3.8"
+  runtime_management_config = {{
+    update_runtime_on   = "Manual"
+    runtime_version_arn = "{ARN}"
+  }}
+}}
+""",
+    "serverless.yml": f"""\
+service: s
+provider:
+  name: aws
+  runtime: python3.8
+  runtimeManagement:
+    mode: manual
+    arn: {ARN}
+functions:
+  f:
+    handler: h.h
+""",
+}
+
+PINNED_LINES = {
+    "template.yaml": [f"template.yaml:4: python3.8: {PIN}", f"template.yaml:17: python3.8: {PIN}"],
+    "main.tf": [f"main.tf:3: python3.8: {PIN}", f"main.tf:13: python3.8: {PIN}"],
+    "serverless.yml": [f"serverless.yml:4: python3.8: {PIN}"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_a_function_pinned_to_a_runtime_version_is_left_alone(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    Path(name).write_text(PINNED[name], encoding="utf-8")
+    assert fix(name if not name.endswith(".tf") else ".") == 0
+    assert Path(name).read_text(encoding="utf-8") == PINNED[name]
+    out, err = capsys.readouterr()
+    assert (lines(out), err) == (PINNED_LINES[name], "")
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_manual_mode_without_a_version_arn_is_still_fixed(name: str) -> None:
+    text = "\n".join(line for line in PINNED[name].splitlines() if ARN not in line) + "\n"
+    Path(name).write_text(text, encoding="utf-8")
+    assert fix(name if not name.endswith(".tf") else ".") == 1
+    assert "python3.8" not in Path(name).read_text(encoding="utf-8")

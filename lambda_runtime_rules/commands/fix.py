@@ -167,7 +167,7 @@ def fix_file(path: Path, settings: Settings, catalog: Catalog, target: str, dry_
         return outcome
     if not loaded.kind:
         return outcome
-    wanted = plan(loaded.subjects, settings, catalog, target, loaded.linked)
+    wanted = plan(loaded.subjects, settings, catalog, target, loaded.linked, loaded.lists)
     manual = list(wanted.manual)
     edits = wanted.edits
     if edits and is_generated(path):
