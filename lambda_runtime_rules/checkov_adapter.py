@@ -31,6 +31,7 @@ from checkov.common.util.var_utils import is_terraform_variable_dependent
 
 from .catalog import Catalog, CatalogError
 from .catalog import load as load_catalog
+from .checkov_sarif import Detail
 from .engine import evaluate
 from .gcpause import gc_paused
 from .model import Finding, FunctionSubject, LayerSubject, Subject, Value
@@ -582,7 +583,7 @@ class _LrrCheck:
             return CheckResult.UNKNOWN
         resolved, findings = evaluation
         result = verdict(self.spec.code, resolved, findings)
-        self.details = [f.message for f in findings if f.rule == self.spec.code]
+        self.details = [Detail(f.message) for f in findings if f.rule == self.spec.code]
         self.evaluated_keys = []
         return result
 
@@ -703,6 +704,10 @@ def register(*frameworks: str) -> None:
     """Called by the shims in ``checkov_checks/``: register every rule for each framework (all by default).
 
     Checkov executes the shim folder once per runner; its registries ignore a second check with the same ID.
+    Our checks attach ``details``, which Checkov's SARIF writer turns invalid: ``checkov_sarif`` mends that.
     """
+    from .checkov_sarif import install
+
+    install()
     for framework in frameworks or FRAMEWORKS:
         make_checks(framework)

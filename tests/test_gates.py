@@ -116,3 +116,92 @@ def test_checkov_without_our_package_shows_a_failed_check_in_every_format(checko
             ("serverless", "hello"),
             ("terraform", "aws_lambda_function.f"),
         ]
+
+
+# --- 4: Checkov's SARIF stays valid with our details -------------------------------------------------------
+
+SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
+
+
+@pytest.fixture(scope="module")
+def checkov_sarif_and_json(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, list]:
+    """One Checkov run over the Terraform and CloudFormation fixtures, SARIF and JSON written side by side."""
+    from test_checkov_checks import CHECKOV_FIXTURES, CHECKS_DIR, checkov_executable, environment
+
+    out = tmp_path_factory.mktemp("sarif")
+    command = [
+        checkov_executable(), "-d", str(CHECKOV_FIXTURES / "terraform"), "-d", str(CHECKOV_FIXTURES / "cloudformation"),
+        "--skip-download", "--external-checks-dir", str(CHECKS_DIR), "--framework", "terraform", "cloudformation",
+        "-o", "sarif", "-o", "json", "--output-file-path", str(out),
+    ]  # fmt: skip
+    completed = subprocess.run(command, env=environment(), capture_output=True, text=True, timeout=600, check=False)
+    assert completed.returncode in (0, 1), completed.stderr[-2000:]
+    sarif = json.loads((out / "results_sarif.sarif").read_text(encoding="utf-8"))
+    reports = json.loads((out / "results_json.json").read_text(encoding="utf-8"))
+    return sarif, reports if isinstance(reports, list) else [reports]
+
+
+def test_checkov_sarif_with_our_details_validates_against_the_schema(checkov_sarif_and_json) -> None:
+    import jsonschema
+
+    sarif, _ = checkov_sarif_and_json
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    errors = [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(sarif)]
+    assert errors == []
+    ours = [r for run in sarif["runs"] for r in run["results"] if r["ruleId"].startswith("CKV_LRR_")]
+    attached = [a["description"]["text"] for r in ours for a in r.get("attachments", [])]
+    assert any(text.startswith("Runtime ") for text in attached), "details kept as valid attachments"
+
+
+def test_checkov_json_keeps_our_details(checkov_sarif_and_json) -> None:
+    _, reports = checkov_sarif_and_json
+    details = [
+        detail
+        for report in reports
+        for record in report["results"]["failed_checks"]
+        if record["check_id"].startswith("CKV_LRR_")
+        for detail in record.get("details") or []
+    ]
+    assert any(isinstance(d, str) and d.startswith("Runtime ") for d in details)
+
+
+@pytest.mark.parametrize(
+    ("result", "expected"),
+    [
+        (
+            {
+                "attachments": [{"description": "m"}],
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": "a.tf"}}}],
+            },
+            {"attachments": [{"description": {"text": "m"}, "artifactLocation": {"uri": "a.tf"}}]},
+        ),
+        ({"attachments": [{"description": "m"}]}, {}),
+        ({"attachments": []}, {}),
+        ({"message": {"text": "x"}}, {"message": {"text": "x"}}),
+    ],
+)
+def test_valid_attachments_table(result: dict, expected: dict) -> None:
+    from lambda_runtime_rules.checkov_sarif import valid_attachments
+
+    valid_attachments(result)
+    result.pop("locations", None)
+    assert result == expected
+
+
+def test_a_detail_unpickled_in_the_reporting_process_installs_the_mend() -> None:
+    """Checkov's forked workers pickle records back to the parent, which writes SARIF without loading our checks."""
+    code = (
+        "import pickle, sys; from checkov.common.output.sarif import Sarif; "
+        "before = getattr(Sarif._create_results, '_lambda_runtime_rules_valid_attachments', False); "
+        "detail = pickle.loads(sys.stdin.buffer.read()); "
+        "after = getattr(Sarif._create_results, '_lambda_runtime_rules_valid_attachments', False); "
+        "print(before, after, type(detail).__name__, detail)"
+    )
+    import pickle
+
+    from lambda_runtime_rules.checkov_sarif import Detail
+
+    completed = subprocess.run(
+        [sys.executable, "-c", code], input=pickle.dumps(Detail("Runtime x")), capture_output=True, timeout=120
+    )
+    assert completed.stdout.decode().split() == ["False", "True", "Detail", "Runtime", "x"]
