@@ -7,7 +7,13 @@ newest generally available one. Parameter Defaults, AllowedValues entries and Ma
 where they are written, and so are Terraform values: a resource's literal, a module call's argument, a
 variable default, a ``terraform.tfvars`` entry, wherever in the folder (or a local module) it is written.
 String templates (``"python${var.v}"``) and anything unresolvable are left alone and reported as manual.
-A move to another family (go1.x to provided.al2023 needs a ``bootstrap`` binary) is reported as manual.
+A move to another family (go1.x to provided.al2023 needs a ``bootstrap`` binary), a function pinned to a
+runtime version (Manual with a RuntimeVersionArn) and an entry that would repeat a runtime in a layer's list or
+in AllowedValues are reported as manual.
+
+Writes are safe: a temporary file beside the original replaces it only if the original still is what was read
+(size, mtime, SHA-256); mode, owner and group are kept, hard links are rewritten in place, and a change is
+reported only once it is written.
 
 Output: ``path:line: old -> new`` per change and ``path:line: old: manual upgrade needed: why`` per value
 left alone, on stdout. With ``--dry-run`` stdout carries only a unified diff (usable with ``patch -p0``) and
