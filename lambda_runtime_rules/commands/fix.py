@@ -392,6 +392,8 @@ def clean_stale_temporaries(folder: Path) -> None:
 
 
 def _alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # os.kill(pid, 0) would terminate the process on Windows: leave every temporary alone
     if pid == os.getpid():
         return False  # this run writes one file at a time: a temporary with its number is an old one
     try:
