@@ -205,3 +205,45 @@ def test_a_detail_unpickled_in_the_reporting_process_installs_the_mend() -> None
         [sys.executable, "-c", code], input=pickle.dumps(Detail("Runtime x")), capture_output=True, timeout=120
     )
     assert completed.stdout.decode().split() == ["False", "True", "Detail", "Runtime", "x"]
+
+
+# --- 5: warnings are visible at commit time ----------------------------------------------------------------
+
+
+def test_check_hook_is_verbose_so_warnings_show_on_a_passing_commit() -> None:
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert hooks["lambda-runtime-rules"].get("verbose") is True
+
+
+def test_check_hook_shows_a_warning_under_passed(tmp_path: Path) -> None:
+    """pre-commit try-repo for real: a deprecated (not yet blocked) runtime passes the hook, and says so."""
+    from test_precommit import PRE_COMMIT, _git, _hook_repository
+
+    if PRE_COMMIT is None:
+        pytest.skip("pre-commit and git are both needed to run the hooks for real")
+    hook_repo = _hook_repository(tmp_path)
+    user_repo = tmp_path / "user-repo"
+    user_repo.mkdir()
+    _git("init", "-q", cwd=user_repo)
+    (user_repo / ".lambda-runtime-rules.yaml").write_text("as_of: 2026-11-23\n", encoding="utf-8")
+    (user_repo / "template.yaml").write_text(
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.9\n",
+        encoding="utf-8",
+    )
+    _git("add", "-A", cwd=user_repo)
+    _git("commit", "-q", "-m", "a function on a deprecated runtime", cwd=user_repo)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LAMBDA_RUNTIME_RULES_", "PRE_COMMIT"))}
+    env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
+    proc = subprocess.run(
+        [PRE_COMMIT, "try-repo", str(hook_repo), "lambda-runtime-rules", "--all-files", "--color", "never"],
+        cwd=user_repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "Passed" in out and "template.yaml:5:16: WL1003 Runtime python3.9 is deprecated" in out, out
