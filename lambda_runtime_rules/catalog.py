@@ -20,6 +20,8 @@ from typing import Any
 
 from packaging.version import Version
 
+from .files import FileProblem, read_text
+
 DATA_PACKAGE = "lambda_runtime_rules.rules_data"
 CATALOG_FILE = "catalog.json"
 SCHEMA_FILE = "catalog.schema.json"
@@ -199,12 +201,15 @@ def _merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _read_json(path: Path) -> object:
+    """A catalog file: a regular file within the size cap (see ``files``), parsed as JSON."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return json.loads(read_text(path))
+    except FileProblem as exc:
+        raise CatalogError(f"{path}: {exc}") from None
+    except json.JSONDecodeError as exc:
         raise CatalogError(f"{path}: not valid JSON: {exc}") from None
+    except RecursionError:
+        raise CatalogError(f"{path}: not valid JSON: nested too deeply") from None
 
 
 def _check_references(document: Mapping[str, Any], origin: str) -> None:
@@ -224,6 +229,13 @@ def _check_references(document: Mapping[str, Any], origin: str) -> None:
 
 def build(document: object, origin: str, overlay: object = None, overlay_origin: str = "") -> Catalog:
     """Validate a catalog document (and an optional overlay) and turn it into records."""
+    try:
+        return _build(document, origin, overlay, overlay_origin)
+    except RecursionError:  # a deeply nested value that JSON accepted: validation and merging recurse
+        raise CatalogError(f"{overlay_origin or origin}: nested too deeply") from None
+
+
+def _build(document: object, origin: str, overlay: object, overlay_origin: str) -> Catalog:
     _validate(document, schema(), origin)
     assert isinstance(document, dict)
     if overlay is not None:

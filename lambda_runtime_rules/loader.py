@@ -22,6 +22,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from . import files
+from .files import FileProblem, read_text, too_big
 from .gcpause import gc_paused
 
 __all__ = [
@@ -36,7 +38,7 @@ __all__ = [
     "position",
 ]
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = files.MAX_FILE_BYTES
 """Files larger than this are refused: no real template comes close, and parsing cost grows with size."""
 
 MAX_ALIAS_EXPANSION = 1_000_000
@@ -89,19 +91,9 @@ def load_file(path: str | os.PathLike[str], keep_types: Collection[str] | None =
     """
     name = os.fspath(path)
     try:
-        size = os.path.getsize(name)
-        if size > MAX_FILE_BYTES:
-            raise LoadError(_too_big(size))
-        with open(name, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise LoadError(f"cannot read file: {exc.strerror or exc}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise LoadError(_too_big(len(data)))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LoadError(f"byte {exc.start}: not valid UTF-8 ({exc.reason})") from None
+        text = read_text(name, MAX_FILE_BYTES)
+    except FileProblem as exc:
+        raise LoadError(str(exc)) from None
     return load_text(text, name, keep_types)
 
 
@@ -134,7 +126,7 @@ def _load_text(text: str, filename: str, keep_types: Collection[str] | None) -> 
 
 
 def _too_big(size: int) -> str:
-    return f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit for templates"
+    return too_big(size, MAX_FILE_BYTES)
 
 
 # --------------------------------------------------------------------------------------------------- YAML
@@ -290,9 +282,7 @@ class _YamlBuilder:
         """YAML ``<<`` merge keys: keys written in the mapping win, then earlier merged mappings."""
         if isinstance(value_node, MappingNode):
             sources = [value_node]
-        elif isinstance(value_node, SequenceNode) and all(
-            isinstance(item, MappingNode) for item in value_node.value
-        ):
+        elif isinstance(value_node, SequenceNode) and all(isinstance(item, MappingNode) for item in value_node.value):
             sources = value_node.value
         else:
             raise LoadError(_where(value_node) + "a merge key (<<) needs a mapping or a list of mappings")

@@ -227,12 +227,12 @@ def find_config(start: Path, env: Mapping[str, str]) -> Path | None:
     explicit = env.get(CONFIG_ENV)
     if explicit:
         path = Path(parse_path(explicit, CONFIG_ENV))
-        if not path.is_file():
+        if not path.exists():
             raise SettingsError(f"{CONFIG_ENV}: {explicit}: no such file")
         return path
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_FILE
-        if candidate.is_file():
+        if candidate.exists():  # a FIFO or folder of that name is refused when read, not skipped
             return candidate
     return None
 
@@ -240,11 +240,15 @@ def find_config(start: Path, env: Mapping[str, str]) -> Path | None:
 def read_config(path: Path) -> dict[str, Any]:
     import yaml
 
+    from .files import FileProblem, read_text
+
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SettingsError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        document = yaml.safe_load(read_text(path))
+    except FileProblem as exc:
+        raise SettingsError(f"{path}: {exc}") from None
+    except RecursionError:
+        raise SettingsError(f"{path}: not valid YAML: nested too deeply") from None
+    except yaml.YAMLError as exc:
         problem = str(exc).replace("\n", " ")
         raise SettingsError(f"{path}: not valid YAML: {problem}") from None
     if document is None:
@@ -274,7 +278,7 @@ def load(
 
     path = Path(parse_path(config, "--config")) if config is not None else find_config(cwd, env)
     if path is not None:
-        if config is not None and not path.is_file():
+        if config is not None and not path.exists():
             raise SettingsError(f"{path}: no such config file")
         for key, raw in read_config(path).items():
             _apply(values, str(key), raw, f"{path}: {key}", base_dir=path.parent)

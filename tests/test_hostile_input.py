@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +19,25 @@ AS_OF = "2026-11-23"
 TODAY = dt.date(2026, 11, 23)
 BLOCKED = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.7\n"
 """A create-blocked runtime on 2026-11-23 (EL1002): what a gate must never let through."""
+
+
+@pytest.fixture
+def deadline():
+    """Fail, rather than hang the suite, when a test outlives 60 seconds (what these tests guard against)."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expired(*_: object) -> None:
+        raise TimeoutError("took over 60 seconds: a hang")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(60)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -105,3 +126,90 @@ def test_exception_glob_is_relative_to_the_config_folder(tmp_path, capsys, monke
     other = {".": "other/app.yaml", "stacks": "../other/app.yaml", "other": "app.yaml"}[cwd]
     _, out, _ = run_cli(capsys, "check", "--format", "json", other)
     assert "EL3001" in out  # the same name in another folder is not covered
+
+
+# --- items 3 and 5: regular files only, and the same 20 MiB cap everywhere ------------------------------------
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this platform")
+
+
+@needs_fifo
+@pytest.mark.usefixtures("deadline")
+@pytest.mark.parametrize("name", ["t.yaml", "main.tf", "serverless.yml"])
+def test_fifo_named_or_in_a_folder_is_one_line_exit_2(tmp_path, capsys, monkeypatch, name):
+    _clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ok.yaml").write_text(BLOCKED)
+    _fifo(tmp_path / name)
+    for target in (name, "."):
+        code, out, err = run_cli(capsys, "check", "--as-of", AS_OF, target)
+        assert code == 2
+        assert f"{name}: cannot read: not a regular file" in err and "Traceback" not in err
+        assert ("EL1002" in out) == (target == ".")  # the other files are still checked
+
+
+@needs_fifo
+@pytest.mark.usefixtures("deadline")
+def test_fifo_or_device_as_catalog_or_config(tmp_path, capsys, monkeypatch):
+    _clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.yaml").write_text(BLOCKED)
+    fifo = _fifo(tmp_path / "overlay.json")
+    for catalog in (str(fifo), "/dev/zero"):
+        code, out, err = run_cli(capsys, "check", "--catalog", catalog, "t.yaml")
+        assert (code, out) == (2, "")
+        assert err == f"lambda-runtime-rules: {catalog}: cannot read: not a regular file (a pipe, socket or device)\n"
+    (tmp_path / CONFIG_FILE).write_text("catalog: /dev/zero\n")
+    code, _, err = run_cli(capsys, "check", "t.yaml")
+    assert code == 2 and "/dev/zero: cannot read: not a regular file" in err
+    (tmp_path / CONFIG_FILE).unlink()
+    _fifo(tmp_path / CONFIG_FILE)
+    code, _, err = run_cli(capsys, "check", "t.yaml")
+    assert code == 2 and f"{CONFIG_FILE}: cannot read: not a regular file" in err
+
+
+def _sparse(path: Path, size: int, head: bytes = b"") -> Path:
+    with path.open("wb") as handle:
+        handle.write(head)
+        handle.truncate(size)
+    return path
+
+
+@pytest.mark.usefixtures("deadline")
+def test_oversized_catalog_overlay_is_refused_quickly(tmp_path, capsys, monkeypatch):
+    _clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.yaml").write_text(BLOCKED)
+    _sparse(tmp_path / "overlay.json", 20 * 1024 * 1024 + 1, b'{"runtimes": []}')
+    code, out, err = run_cli(capsys, "check", "--catalog", "overlay.json", "t.yaml")
+    assert (code, out) == (2, "")
+    assert err == "lambda-runtime-rules: overlay.json: file is 20971521 bytes, over the 20971520 byte limit\n"
+
+
+@pytest.mark.usefixtures("deadline")
+def test_oversized_tf_file_is_refused_through_the_cli(tmp_path, capsys, monkeypatch):
+    _clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text('resource "aws_lambda_function" "f" {\n  runtime = "python3.7"\n}\n')
+    _sparse(tmp_path / "big.tf", 20 * 1024 * 1024 + 1, b"# padding\n")
+    code, out, err = run_cli(capsys, "check", "--as-of", AS_OF, ".")
+    assert code == 2
+    assert "big.tf: file is" in err and "20971521 bytes" in err and err.count("\n") == 1
+    assert "main.tf:2:" in out  # the folder's other file is still checked
+
+
+def test_deeply_nested_overlay_catalog(tmp_path, capsys, monkeypatch):
+    _clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.yaml").write_text(BLOCKED)
+    for depth in (50_000, 900):
+        (tmp_path / "overlay.json").write_text('{"runtimes": [], "sources": ' + "[" * depth + "]" * depth + "}")
+        code, out, err = run_cli(capsys, "check", "--catalog", "overlay.json", "t.yaml")
+        assert (code, out) == (2, "")
+        assert err.startswith("lambda-runtime-rules: overlay.json") and err.count("\n") == 1

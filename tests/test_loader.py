@@ -195,7 +195,7 @@ def test_unreadable_files(tmp_path: Path) -> None:
     bad.write_bytes(b"a: caf\xe9\n")
     with pytest.raises(LoadError, match="not valid UTF-8"):
         load_file(bad)
-    with pytest.raises(LoadError, match="cannot read file"):
+    with pytest.raises(LoadError, match="cannot read: No such file"):
         load_file(tmp_path / "missing.yaml")
 
 
