@@ -141,7 +141,7 @@ needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipe
 
 @needs_fifo
 @pytest.mark.usefixtures("deadline")
-@pytest.mark.parametrize("name", ["t.yaml", "main.tf", "serverless.yml"])
+@pytest.mark.parametrize("name", ["t.yaml", "main.tf", "serverless.yml", "serverless.ts"])
 def test_fifo_named_or_in_a_folder_is_one_line_exit_2(tmp_path, capsys, monkeypatch, name):
     _clean_env(monkeypatch)
     monkeypatch.chdir(tmp_path)

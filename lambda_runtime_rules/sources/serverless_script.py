@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
+from .. import files
 from ..loader import MAX_FILE_BYTES, DictNode, ListNode, StrNode
 from ..model import FunctionSubject, LayerSubject
 from .serverless import FILE_ATTRIBUTE, UNRESOLVED, is_serverless, subjects, tag
@@ -97,13 +98,9 @@ def read_text(text: str, file: str = "config.ts", typescript: bool = True) -> tu
 
 def _read(path: str, config: bool) -> tuple[object, str]:
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            return None, f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit"
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        return None, f"cannot read: {exc.strerror or exc}"
+        data = files.read_bytes(path, MAX_FILE_BYTES)
+    except files.FileProblem as exc:
+        return None, str(exc)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
