@@ -34,6 +34,7 @@ __all__ = [
     "LoadError",
     "StrNode",
     "load_file",
+    "load_file_documents",
     "load_text",
     "position",
 ]
@@ -97,6 +98,17 @@ def load_file(path: str | os.PathLike[str], keep_types: Collection[str] | None =
     return load_text(text, name, keep_types)
 
 
+def load_file_documents(path: str | os.PathLike[str], keep_types: Collection[str] | None = None) -> list[object]:
+    """Every document of a file (YAML may hold several, separated by ``---``); ``load_file`` for one."""
+    name = os.fspath(path)
+    try:
+        text = read_text(name, MAX_FILE_BYTES)
+    except FileProblem as exc:
+        raise LoadError(str(exc)) from None
+    with gc_paused():
+        return _load_text(text, name, keep_types, every_document=True)  # type: ignore[return-value]
+
+
 def load_text(text: str, filename: str = "", keep_types: Collection[str] | None = None) -> object:
     """Parse YAML or JSON text (JSON by ``.json`` extension or a leading ``{``).
 
@@ -109,7 +121,10 @@ def load_text(text: str, filename: str = "", keep_types: Collection[str] | None 
         return _load_text(text, filename, keep_types)
 
 
-def _load_text(text: str, filename: str, keep_types: Collection[str] | None) -> object:
+def _load_text(
+    text: str, filename: str, keep_types: Collection[str] | None, every_document: bool = False
+) -> object:
+    """The document; with ``every_document``, the list of a YAML stream's documents (JSON: a list of one)."""
     if len(text) > MAX_FILE_BYTES:
         raise LoadError(_too_big(len(text)))
     if text.startswith("\ufeff"):
@@ -117,12 +132,13 @@ def _load_text(text: str, filename: str, keep_types: Collection[str] | None) -> 
     is_json_name = filename.lower().endswith(".json")
     if is_json_name or text.lstrip()[:1] == "{":
         try:
-            return _load_json(text, keep_types)
+            document = _load_json(text, keep_types)
+            return [document] if every_document else document
         except LoadError:
             if is_json_name:
                 raise
         # A YAML flow mapping also starts with "{": give YAML its chance before refusing.
-    return _load_yaml(text, keep_types)
+    return _load_yaml(text, keep_types, every_document)
 
 
 def _too_big(size: int) -> str:
@@ -139,13 +155,19 @@ _BOOL_VALUES = SafeConstructor.bool_values
 _IN_PROGRESS = object()
 
 
-def _load_yaml(text: str, keep_types: Collection[str] | None = None) -> object:
+def _load_yaml(text: str, keep_types: Collection[str] | None = None, every_document: bool = False) -> object:
     loader = _Loader(text)
     try:
+        builder = _YamlBuilder(check_aliases="*" in text, keep_types=keep_types)
+        if every_document:  # one builder for the stream: the alias-expansion budget covers every document
+            documents = []
+            while loader.check_node():
+                documents.append(builder.build_root(loader.get_node()))
+                builder.memo.clear()
+            return documents
         root = loader.get_single_node()
         if root is None:
             return None
-        builder = _YamlBuilder(check_aliases="*" in text, keep_types=keep_types)
         return builder.build_root(root)
     except yaml.MarkedYAMLError as exc:
         raise LoadError(_yaml_message(exc)) from None
