@@ -121,9 +121,7 @@ def load_text(text: str, filename: str = "", keep_types: Collection[str] | None 
         return _load_text(text, filename, keep_types)
 
 
-def _load_text(
-    text: str, filename: str, keep_types: Collection[str] | None, every_document: bool = False
-) -> object:
+def _load_text(text: str, filename: str, keep_types: Collection[str] | None, every_document: bool = False) -> object:
     """The document; with ``every_document``, the list of a YAML stream's documents (JSON: a list of one)."""
     if len(text) > MAX_FILE_BYTES:
         raise LoadError(_too_big(len(text)))
