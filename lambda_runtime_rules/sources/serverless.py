@@ -332,7 +332,7 @@ class _Reader:
                 node = resolved[0][0] if resolved is not None else None
             if isinstance(node, dict) and part in node:
                 node = dict.get(node, part)
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            elif isinstance(node, list) and part.isascii() and part.isdigit() and int(part) < len(node):
                 node = node[int(part)]
             else:
                 return None
