@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Optional
 
 from checkov.common.bridgecrew.severities import Severities
@@ -38,6 +38,7 @@ from .model import Finding, FunctionSubject, LayerSubject, Subject, Value
 from .rules import RULES, RuleSpec
 from .settings import CONFIG_ENV, ENV_VARS, Settings, SettingsError
 from .settings import load as load_settings
+from .suppressions import attach, widen
 
 __all__ = [
     "CFN_FUNCTION_TYPES",
@@ -330,11 +331,11 @@ def _read(path: str) -> Optional[_Document]:
 
         document = load_file(path, keep_types=cloudformation.RESOURCE_TYPES)
         kind, found = subjects_from_document(document, path)
-        subjects = {s.resource: s for s in found}
+        subjects = {s.resource: s for s in attach(found)}
         # CloudFormation resources under a serverless.yml's ``resources:``, scanned by Checkov's CFN checks.
         extra = _get(document, "resources")
         if not cloudformation.is_template(document) and cloudformation.is_template(extra):
-            for subject in cloudformation.subjects(extra, path):
+            for subject in attach(cloudformation.subjects(extra, path)):
                 subjects.setdefault(subject.resource, subject)
         # Only Serverless needs the tree again (to match Checkov's entity to its function by position).
         result = _Document(document if kind == "serverless" else None, subjects)
@@ -362,7 +363,7 @@ def _file_of(scanned_file: str, conf: object) -> Optional[str]:
 
 
 def _runner_file(scanned_file: str) -> Optional[str]:
-    """The absolute path Checkov's CloudFormation runner holds while it scans ``/relative/path``.
+    """The absolute path Checkov's CloudFormation or Terraform runner holds while it scans ``/relative/path``.
 
     Checkov hands checks the path relative to the scan root and, for a resource without ``Properties``, no
     ``__file__`` marker; the root is not passed at all. The runner's loop variable ``file_abs_path`` is the
@@ -372,10 +373,12 @@ def _runner_file(scanned_file: str) -> Optional[str]:
         return None
     tail = os.path.normpath(scanned_file.lstrip("/\\"))
     frame = sys._getframe(1)
-    for _ in range(16):
+    for _ in range(32):
         if frame is None:
             return None
-        candidate = frame.f_locals.get("file_abs_path")
+        # CloudFormation's runner holds ``file_abs_path``; Terraform's ``run_block`` a ``full_file_path`` key.
+        local = frame.f_locals
+        candidate = local.get("file_abs_path") or getattr(local.get("full_file_path"), "file_path", None)
         if isinstance(candidate, (str, os.PathLike)):
             candidate = os.fspath(candidate)
             if os.path.normpath(candidate).endswith(tail) and os.path.isfile(candidate):
@@ -597,6 +600,14 @@ class _LrrCheck:
         resolved = self._resolve(conf, entity_type, name, scanned)
         if resolved is None:
             return None
+        if self.framework == "terraform":  # comments: Checkov's conf has none (CFN and SLS subjects have them)
+            path = _file_of(scanned, conf) or resolved.subject.file
+            subject = attach([resolved.subject], on_disk=lambda _: path)[0]
+            # Checkov gives no line per attribute, only the block's: a comment inside the block covers it.
+            first, last = conf.get("__start_line__"), conf.get("__end_line__")
+            if isinstance(first, int) and isinstance(last, int):
+                subject = widen(subject, first, last)
+            resolved = replace(resolved, subject=subject)
         settings, catalog = context
         return resolved, evaluate(resolved.subject, settings, catalog)
 

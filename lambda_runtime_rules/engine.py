@@ -168,6 +168,11 @@ class _Collector:
         line = value.line if value is not None and value.line else self.subject.line
         column = value.column if value is not None and value.line else 0
         file = value.file if value is not None and value.file else self.subject.file
+        for suppression in self.subject.suppressions:  # written in the file: cfn-lint, Checkov or our own form
+            if suppression.covers(rule, file, line):
+                if not suppression.problem:
+                    return
+                message += f" ({suppression.problem})"
         expired = None
         for exemption in self.settings.exceptions:
             if exemption.matches(self.subject.resource, rule, file) or (

@@ -27,6 +27,30 @@ class Value:
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """A suppression written in a file: which rules it silences, where, why, and in whose form it was written.
+
+    ``lines`` is the inclusive range of finding lines it covers in ``file``; ``(0, 0)`` covers the whole
+    resource wherever its findings sit (resource Metadata, a ``checkov:skip`` inside the resource).
+    ``problem``: why it is *not* honoured (our own comment without a reason); the finding then names it.
+    """
+
+    rules: frozenset[str]
+    origin: str
+    reason: str = ""
+    file: str = ""
+    lines: tuple[int, int] = (0, 0)
+    problem: str = ""
+
+    def covers(self, rule: str, file: str, line: int) -> bool:
+        if rule not in self.rules:
+            return False
+        if self.lines == (0, 0):
+            return True
+        return file == self.file and self.lines[0] <= line <= self.lines[1]
+
+
+@dataclass(frozen=True)
 class FunctionSubject:
     """A Lambda function as the engine sees it.
 
@@ -47,6 +71,7 @@ class FunctionSubject:
     resource_type: str = ""
     # The function a Globals value is inherited by; set when reporting on the Globals section.
     applies_to: str = ""
+    suppressions: tuple[Suppression, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +84,7 @@ class LayerSubject:
     line: int = 0
     file: str = ""
     resource_type: str = ""
+    suppressions: tuple[Suppression, ...] = ()
 
 
 Subject = Union[FunctionSubject, LayerSubject]

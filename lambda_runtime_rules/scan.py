@@ -16,6 +16,7 @@ from .catalog import Catalog
 from .engine import evaluate_all
 from .model import Finding, Subject
 from .settings import Settings
+from .suppressions import attach
 
 YAML_SUFFIXES = (".yaml", ".yml", ".template")
 JSON_SUFFIXES = (".json",)
@@ -149,7 +150,7 @@ def load_subjects(path: Path, var_files: Sequence[str] = (), as_module: bool = F
             raise InputError(errors[display])
         if not path.is_file():
             raise InputError(f"{display}: cannot read: no such file")
-        return "terraform", subjects
+        return "terraform", attach(subjects)
     if path.name.lower().endswith(TFVARS_SUFFIXES):
         return "", []
     from .sources import serverless_script
@@ -170,7 +171,8 @@ def load_subjects(path: Path, var_files: Sequence[str] = (), as_module: bool = F
 
 
 def _complete(kind: str, subjects: list[Subject], problems: list[str]) -> tuple[str, list[Subject]]:
-    """The subjects, or one InputError line for what could not be read that still carries them."""
+    """The subjects (with the suppressions written in comments), or one InputError line that still carries them."""
+    subjects = attach(subjects)
     if problems:
         raise InputError("; ".join(problems), partial=(kind, subjects))
     return kind, subjects

@@ -125,13 +125,14 @@ def template_subjects(cfn: object, file: str) -> list[Subject]:
     """
     from ..scan import InputError, load_subjects
     from ..sources import cloudformation
+    from ..suppressions import attach
 
     template = getattr(cfn, "template", None)
     transform_pre = getattr(cfn, "transform_pre", None)
     transforms = transform_pre.get("Transform") if isinstance(transform_pre, dict) else None
     untransformed = isinstance(transform_pre, dict) and not transforms
     if isinstance(template, dict) and untransformed and not _has_transform(template):
-        return cloudformation.subjects(template, file)
+        return attach(cloudformation.subjects(template, file))
     if file:
         try:
             kind, found = load_subjects(Path(file))

@@ -20,6 +20,7 @@ from typing import Any, Optional, Union
 
 from ..loader import position
 from ..model import FunctionSubject, LayerSubject, Value
+from ..suppressions import from_metadata
 
 __all__ = ["MAX_VALUES", "is_template", "subjects"]
 
@@ -99,6 +100,7 @@ def _function(
         file=file,
         resource_type=kind,
         applies_to=name if uses_globals else "",
+        suppressions=from_metadata(resource),
     )
 
 
@@ -116,6 +118,7 @@ def _layer(name: str, resource: dict[Any, Any], kind: str, resolver: _Resolver, 
         line=_resource_line(name, resource),
         file=file,
         resource_type=kind,
+        suppressions=from_metadata(resource),
     )
 
 
