@@ -46,6 +46,31 @@ def phase(runtime: Runtime, as_of: dt.date) -> Phase:
     return Phase.SUPPORTED
 
 
+UNKNOWN, PREVIEW, UNMANAGED = "unknown", "preview", "unmanaged"
+
+
+def status(runtime: Runtime | None, as_of: dt.date) -> str:
+    """The one status word every output uses: a phase's value, or unknown / unmanaged / preview.
+
+    ``custom`` (a customer-managed runtime) is ``unmanaged``: its publisher owns its lifecycle. A preview has no
+    dates yet. Neither is "supported" in the sense of a phase that AWS will end.
+    """
+    if runtime is None:
+        return UNKNOWN
+    if not runtime.managed:
+        return UNMANAGED
+    if runtime.preview:
+        return PREVIEW
+    return phase(runtime, as_of).value
+
+
+def needs_upgrade(runtime: Runtime, as_of: dt.date, warn_days: int) -> bool:
+    """Past a phase, or deprecated within the warning window: the one rule for giving an upgrade anywhere."""
+    if not runtime.managed or runtime.preview:
+        return False
+    return phase(runtime, as_of) is not Phase.SUPPORTED or deprecation_ahead(runtime, as_of, warn_days) is not None
+
+
 def next_phase(runtime: Runtime, as_of: dt.date) -> tuple[Phase, dt.date] | None:
     """The next phase still ahead of ``as_of`` and its date, for the inventory report."""
     upcoming = [

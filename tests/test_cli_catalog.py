@@ -35,7 +35,9 @@ def test_catalog_list_json_uses_catalog_field_names(tmp_path: Path) -> None:
                   "status"):
         assert field in rows["python3.7"]
     assert rows["python3.7"]["status"] == "update-blocked"  # the day of block_update, Pacific
-    assert {row["status"] for row in rows.values()} <= {"supported", "deprecated", "create-blocked", "update-blocked"}
+    assert {row["status"] for row in rows.values()} <= {
+        "supported", "deprecated", "create-blocked", "update-blocked", "preview", "unmanaged"
+    }  # fmt: skip
 
 
 def test_catalog_list_markdown(tmp_path: Path) -> None:

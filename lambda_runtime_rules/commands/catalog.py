@@ -8,7 +8,7 @@ import json
 import sys
 
 from ..catalog import CatalogError, Runtime, load_file
-from ..engine import phase
+from ..engine import status
 from .common import EXIT_OK, EXIT_USAGE, UsageError, context, fail
 
 COLUMNS = (
@@ -19,8 +19,8 @@ COLUMNS = (
 def row(runtime: Runtime, as_of: dt.date) -> dict[str, object]:
     """A JSON row: the catalog's own field names plus ``status`` on ``as_of``.
 
-    ``status`` is one of supported / deprecated / create-blocked / update-blocked; a preview runtime or the
-    ``custom`` pseudo-value has no dates, so it reads supported, with ``preview`` / ``managed`` saying more.
+    ``status`` is the word ``report`` uses too: supported / deprecated / create-blocked / update-blocked, or
+    ``preview`` (no dates yet) and ``unmanaged`` (``custom``: its publisher owns its lifecycle).
     """
     return {
         "identifier": runtime.identifier,
@@ -36,7 +36,7 @@ def row(runtime: Runtime, as_of: dt.date) -> dict[str, object]:
         "successor": runtime.successor,
         "preview": runtime.preview,
         "managed": runtime.managed,
-        "status": phase(runtime, as_of).value,
+        "status": status(runtime, as_of),
         "sources": list(runtime.sources),
     }
 
@@ -75,7 +75,8 @@ def _list(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     settings, catalog = context(args)
-    runtime = catalog.get(args.identifier)
+    wanted = args.identifier.strip().lower()  # as explain: any case (identifiers are lower case in the catalog)
+    runtime = catalog.get(wanted) or next((r for k, r in catalog.runtimes.items() if k.lower() == wanted), None)
     if runtime is None:
         return fail(f"{args.identifier!r} is not in the catalog (reviewed {catalog.reviewed})")
     data = row(runtime, settings.as_of)

@@ -16,13 +16,25 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 
 from ..catalog import Catalog
-from ..engine import Phase, deprecation_ahead, minimal_upgrade, next_phase, phase, upgrade_advice
+from ..engine import (
+    PREVIEW,
+    UNKNOWN,
+    UNMANAGED,
+    Phase,
+    minimal_upgrade,
+    needs_upgrade,
+    next_phase,
+    phase,
+    status,
+    upgrade_advice,
+)
 from ..model import FunctionSubject, LayerSubject, Subject, Value
+from ..output import printable, valid_unicode
 from ..scan import InputError, iter_files, load_subjects
 from ..settings import Settings
 from .common import EXIT_OK, EXIT_USAGE, UsageError, context, fail
 
-UNKNOWN, PREVIEW, UNRESOLVED, UNMANAGED = "unknown", "preview", "unresolved", "unmanaged"
+UNRESOLVED = "unresolved"
 STATUS_ORDER = (
     Phase.UPDATE_BLOCKED.value,
     Phase.CREATE_BLOCKED.value,
@@ -114,22 +126,18 @@ def _row(
     runtime = catalog.get(name) if value is not None else None
     if value is None:
         return Row(status=UNRESOLVED, **fields)  # type: ignore[arg-type]
-    if runtime is None:
-        return Row(status=UNKNOWN, **fields)  # type: ignore[arg-type]
-    if not runtime.managed:
-        return Row(status=UNMANAGED, **fields)  # type: ignore[arg-type]
-    if runtime.preview:
-        return Row(status=PREVIEW, **fields)  # type: ignore[arg-type]
+    word = status(runtime, as_of)
+    if runtime is None or word in (UNKNOWN, UNMANAGED, PREVIEW):
+        return Row(status=word, **fields)  # type: ignore[arg-type]
     current = phase(runtime, as_of)
     ahead = next_phase(runtime, as_of)
     if ahead is not None:
         fields["next_phase"] = ahead[0].value
         fields["next_date"] = ahead[1].isoformat()
         fields["days_left"] = (ahead[1] - as_of).days
-    upgrade = minimal_upgrade(runtime, catalog, as_of, settings.warn_days)
-    fields["upgrade"] = upgrade.identifier if upgrade is not None else ""
-    soon = deprecation_ahead(runtime, as_of, settings.warn_days) is not None
-    if current is not Phase.SUPPORTED or soon:
+    if needs_upgrade(runtime, as_of, settings.warn_days):  # as the Markdown's column: no upgrade for a sound runtime
+        upgrade = minimal_upgrade(runtime, catalog, as_of, settings.warn_days)
+        fields["upgrade"] = upgrade.identifier if upgrade is not None else ""
         fields["advice"] = upgrade_advice(runtime, catalog, settings)
     return Row(status=current.value, **fields)  # type: ignore[arg-type]
 
@@ -183,7 +191,8 @@ CSV_FIELDS = (
 
 
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A Markdown table cell: no pipe ends it, no newline or terminal escape sequence passes through."""
+    return printable(text).replace("|", "\\|")
 
 
 def render_markdown(rows: list[Row], settings: Settings, catalog: Catalog) -> str:
@@ -211,7 +220,7 @@ def render_csv(rows: list[Row]) -> str:
         data = asdict(row)
         data["architectures"] = " ".join(row.architectures)
         data["days_left"] = "" if row.days_left is None else row.days_left
-        writer.writerow([data[name] for name in CSV_FIELDS])
+        writer.writerow([printable(v) if isinstance(v, str) else v for v in (data[name] for name in CSV_FIELDS)])
     return buffer.getvalue()
 
 
@@ -220,7 +229,8 @@ def render_json(rows: list[Row]) -> str:
     for row in rows:
         data = asdict(row)
         data["architectures"] = list(row.architectures)
-        out.append({name: data[name] for name in CSV_FIELDS})
+        values = (data[name] for name in CSV_FIELDS)
+        out.append(dict(zip(CSV_FIELDS, (valid_unicode(v) if isinstance(v, str) else v for v in values))))
     return json.dumps(out, indent=2) + "\n"
 
 
