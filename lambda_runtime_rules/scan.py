@@ -86,10 +86,16 @@ def iter_files(paths: list[str]) -> list[Path]:
         for member in members:
             add(Path(path.parent, member.name) if str(path.parent) != "." else Path(member.name))
 
+    def unreadable(exc: OSError) -> None:
+        # A folder we may not list is added as if it were a file: reading it fails with one line, and exit 2.
+        # Skipping it silently would pass a hook on whatever it holds.
+        if exc.filename is not None:
+            add(Path(exc.filename))
+
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
+            for root, dirs, files in os.walk(path, onerror=unreadable):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
                 for name in sorted(files):
                     candidate = Path(root) / name
@@ -157,17 +163,22 @@ def load_subjects(path: Path, var_files: Sequence[str] = (), as_module: bool = F
 
     if serverless_script.is_script(path):  # serverless.ts / .js: read statically, never run
         return _complete(*serverless_script.load(display))
-    from .loader import LoadError, load_file
+    from .loader import LoadError, load_file_documents
     from .sources.cloudformation import RESOURCE_TYPES
 
     try:
-        document = load_file(path, keep_types=RESOURCE_TYPES)
+        documents = load_file_documents(path, keep_types=RESOURCE_TYPES)
     except LoadError as exc:
         raise InputError(f"{display}: {exc}") from None
     except OSError as exc:
         raise InputError(f"{display}: cannot read: {_reason(exc)}") from None
     problems: list[str] = []
-    return _complete(*subjects_from_document(document, display, problems), problems)
+    kind, subjects = "", []
+    for document in documents:  # a YAML stream (a Kubernetes manifest): each template in it, the rest skipped
+        found_kind, found = subjects_from_document(document, display, problems)
+        kind = kind or found_kind
+        subjects.extend(found)
+    return _complete(kind, subjects, problems)
 
 
 def _complete(kind: str, subjects: list[Subject], problems: list[str]) -> tuple[str, list[Subject]]:
