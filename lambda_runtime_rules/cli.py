@@ -8,11 +8,15 @@ run pays only for what it uses.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
+import errno
 import importlib
+import io
+import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from . import __version__
 
@@ -195,18 +199,72 @@ def _chosen(parser: _Parser, args: argparse.Namespace) -> _Parser:
     return chosen
 
 
+class _Stdout:
+    """stdout that never raises: a closed pipe or a full disk ends the output, not the command (``fix`` still
+    writes every file). The first failure is kept for ``main`` to report; fd 1 then points at the null device
+    so the interpreter's last flush cannot print a traceback either."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.failure: OSError | None = None
+
+    def write(self, text: str) -> int:
+        if self.failure is None:
+            try:
+                return self.stream.write(text)
+            except OSError as exc:
+                self._fail(exc)
+        return len(text)
+
+    def flush(self) -> None:
+        if self.failure is None:
+            try:
+                self.stream.flush()
+            except OSError as exc:
+                self._fail(exc)
+
+    def _fail(self, exc: OSError) -> None:
+        self.failure = exc
+        with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, self.stream.fileno())
+            os.close(null)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
+def _escape_unencodable() -> None:
+    """What a stream's encoding cannot hold (a strict PYTHONIOENCODING, an ASCII locale) is backslash-escaped."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, extras = parser.parse_known_args(argv)
     if extras:
         _unrecognized(_chosen(parser, args), extras)
     module = importlib.import_module(f"{__package__}.commands.{_COMMANDS[args.command]}")
+    _escape_unencodable()
+    stdout = _Stdout(sys.stdout)
+    sys.stdout = stdout  # type: ignore[assignment]
     try:
-        return int(module.run(args))
+        code = int(module.run(args))
+        stdout.flush()
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    finally:
+        sys.stdout = stdout.stream
+    failure = stdout.failure
+    if failure is None or failure.errno == errno.EPIPE:  # the reader went away: exit quietly, as Unix tools do
+        return code
+    written = "; the files were still written" if args.command == "fix" and not getattr(args, "dry_run", False) else ""
+    print(f"lambda-runtime-rules: cannot write to stdout: {failure.strerror or failure}{written}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -46,9 +47,36 @@ def _paint(text: str, style: str, color: bool) -> str:
     return f"{_STYLES[style]}{text}{_RESET}" if color else text
 
 
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a non-UTF-8 file name, as the OS hands it over (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    if code >= 0xD800:
+        return f"\\u{code:04x}"
+    return _NAMED.get(char, f"\\x{code:02x}")
+
+
+def printable(text: str) -> str:
+    """Text that prints as one inert line in any encoding: control characters (terminal escapes, newlines in
+    file names) and lone surrogates become backslash escapes. Every human-readable format goes through it."""
+    return _UNSAFE.sub(_escaped, text) if _UNSAFE.search(text) else text
+
+
+def valid_unicode(text: str) -> str:
+    """Text every UTF-8 encoder and JSON parser accepts: lone surrogates escaped, the rest as it is (JSON
+    escapes control characters itself)."""
+    return _SURROGATE.sub(_escaped, text) if _SURROGATE.search(text) else text
+
+
 def one_line(text: str) -> str:
     """Problems read from files may carry newlines (parser messages): a report line must stay one line."""
-    return " ".join(text.split())
+    return printable(" ".join(text.split()))
 
 
 # --- text --------------------------------------------------------------------------------------------------
@@ -56,7 +84,7 @@ def one_line(text: str) -> str:
 
 def text_line(finding: Finding, color: bool = False) -> str:
     """``path:line:col: ID message``, the shape editors and pre-commit users click through."""
-    where = _paint(f"{finding.file}:{finding.line}:{finding.column}:", "path", color)
+    where = _paint(f"{printable(finding.file)}:{finding.line}:{finding.column}:", "path", color)
     return f"{where} {_paint(finding.rule, finding.severity, color)} {one_line(finding.message)}"
 
 
@@ -72,12 +100,12 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     return {
         "rule": finding.rule,
         "severity": finding.severity,
-        "file": finding.file,
+        "file": valid_unicode(finding.file),
         "line": finding.line,
         "column": finding.column,
-        "resource": finding.resource,
-        "message": finding.message,
-        "runtime": finding.runtime,
+        "resource": valid_unicode(finding.resource),
+        "message": valid_unicode(finding.message),
+        "runtime": valid_unicode(finding.runtime),
     }
 
 
@@ -102,7 +130,15 @@ def artifact_uri(file: str, root: Path | None = None) -> tuple[str, bool]:
         relative = absolute.relative_to(base)
     except ValueError:
         return absolute.as_uri(), False
-    return quote(relative.as_posix()), True
+    return quote(_os_bytes(relative.as_posix())), True
+
+
+def _os_bytes(path: str) -> bytes:
+    """The file name's bytes (a non-UTF-8 name percent-encodes its original bytes)."""
+    try:
+        return path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return valid_unicode(path).encode("utf-8")
 
 
 def _sarif_rule(spec: Any) -> dict[str, Any]:
@@ -155,10 +191,11 @@ def sarif_log(
         }
         if finding.rule in index:
             result["ruleIndex"] = index[finding.rule]
-        if finding.resource:
-            result["locations"][0]["logicalLocations"] = [{"name": finding.resource, "kind": "resource"}]
+        resource = valid_unicode(finding.resource)
+        if resource:
+            result["locations"][0]["logicalLocations"] = [{"name": resource, "kind": "resource"}]
         if finding.runtime:
-            result["properties"] = {"resource": finding.resource, "runtime": finding.runtime}
+            result["properties"] = {"resource": resource, "runtime": valid_unicode(finding.runtime)}
         results.append(result)
     notifications = [
         {

@@ -6,8 +6,11 @@ Large inputs are generated here, never committed. Each test names the item it gu
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -213,3 +216,186 @@ def test_deeply_nested_overlay_catalog(tmp_path, capsys, monkeypatch):
         code, out, err = run_cli(capsys, "check", "--catalog", "overlay.json", "t.yaml")
         assert (code, out) == (2, "")
         assert err.startswith("lambda-runtime-rules: overlay.json") and err.count("\n") == 1
+
+
+# --- item 10: an unreadable path is one line and exit 2, never skipped -----------------------------------------
+
+
+def test_unreadable_folder_in_a_tree_is_one_line_exit_2(tmp_path, capsys, monkeypatch):
+    _clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tree" / "secret").mkdir(parents=True)
+    (tmp_path / "tree" / "secret" / "t.yaml").write_text(BLOCKED)
+    (tmp_path / "tree" / "ok.yaml").write_text(BLOCKED)
+    real_scandir, real_open = os.scandir, os.open
+
+    def denied(path: object) -> bool:  # as chmod 000 would, also for root (who ignores file modes)
+        return not isinstance(path, int) and os.path.basename(os.fspath(path)) == "secret"
+
+    def scandir(path: object = ".") -> object:
+        if denied(path):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    def open_(path: object, *args: object, **kwargs: object) -> int:
+        if denied(path):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "open", open_)
+    for command in (["check", "--as-of", AS_OF], ["report", "--as-of", AS_OF]):
+        code, out, err = run_cli(capsys, *command, "tree")
+        assert code == 2, (command, err)
+        assert err.endswith(f"{os.path.join('tree', 'secret')}: cannot read: Permission denied\n")
+        assert err.count("\n") == 1
+        assert "ok.yaml" in out  # the rest is still checked
+
+
+# --- item 12: a YAML stream is checked document by document ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\n---\nb\n",
+        "apiVersion: v1\nkind: ConfigMap\n---\napiVersion: apps/v1\nkind: Deployment\n",
+        "---\n---\n",
+    ],
+)
+def test_multi_document_yaml_that_is_not_a_template_is_skipped(tmp_path, capsys, monkeypatch, text):
+    _clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "k8s.yaml").write_text(text)
+    assert run_cli(capsys, "check", "--as-of", AS_OF, "k8s.yaml") == (0, "", "")
+
+
+def test_each_template_document_of_a_stream_is_checked(tmp_path, capsys, monkeypatch):
+    _clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mixed.yaml").write_text("kind: ConfigMap\n---\n" + BLOCKED + "---\n" + BLOCKED.replace("Fn", "Gn"))
+    code, out, err = run_cli(capsys, "check", "--as-of", AS_OF, "mixed.yaml")
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        line for line in out.splitlines() if line.startswith(("mixed.yaml:7:16: EL1002", "mixed.yaml:13:16: EL1002"))
+    ]
+    assert len(out.splitlines()) == 2
+
+
+# --- item 8: a non-ASCII digit as an index is just an unresolved reference ------------------------------------
+
+
+def test_serverless_non_ascii_index(tmp_path, capsys, monkeypatch):
+    _clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\ncustom:\n  rts:\n    - python3.7\nprovider:\n  name: aws\n  runtime: ${self:custom.rts.²}\n"
+        "functions:\n  f:\n    handler: h\n"
+    )
+    code, _, err = run_cli(capsys, "check", "--as-of", AS_OF, "serverless.yml")
+    assert (code, err) == (0, "")
+
+
+def test_terraform_non_ascii_index(tmp_path, capsys, monkeypatch):
+    _clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text(
+        'locals {\n  rts = ["python3.7"]\n}\nresource "aws_lambda_function" "f" {\n  runtime = local.rts["²"]\n}\n'
+    )
+    code, _, err = run_cli(capsys, "check", "--as-of", AS_OF, ".")
+    assert "internal error" not in err and code in (0, 2)
+
+
+# --- item 9: every output format escapes what it cannot encode ------------------------------------------------
+
+CONSOLE = Path(sys.executable).parent / "lambda-runtime-rules"
+
+
+def _console(*args: str, cwd: Path, encoding: str = "", **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LAMBDA_RUNTIME_RULES_", "PYTHONIOENCODING"))}
+    env["LC_ALL"] = "C.UTF-8"
+    if encoding:
+        env["PYTHONIOENCODING"] = encoding
+    return subprocess.run([str(CONSOLE), *args], cwd=cwd, env=env, check=False, timeout=120, **kwargs)  # type: ignore[call-overload]
+
+
+@pytest.fixture
+def hostile_names(tmp_path: Path) -> Path:
+    """A non-UTF-8 byte and a newline in file names, a lone surrogate and a terminal escape in a logical ID."""
+    if sys.platform == "win32":
+        pytest.skip("POSIX file names")
+    template = BLOCKED.encode()
+    try:
+        (Path(os.fsdecode(bytes(tmp_path) + b"/bad\xff.yaml"))).write_bytes(template)
+    except (OSError, UnicodeError):
+        pytest.skip("the file system refuses non-UTF-8 names")
+    (tmp_path / "nl\nname.yaml").write_bytes(template)
+    (tmp_path / "sur.json").write_text(
+        '{"Resources": {"F\\ud800\\u001b[31m": {"Type": "AWS::Lambda::Function", "Properties": '
+        '{"Runtime": "python3.7"}}}}'
+    )
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["check", "--format", "json"],
+        ["check", "--format", "sarif"],
+        ["report"],
+        ["report", "--format", "csv"],
+        ["report", "--format", "json"],
+    ],
+)
+@pytest.mark.parametrize("encoding", ["", "utf-8:strict", "ascii:strict"])
+def test_every_format_escapes_what_it_cannot_encode(hostile_names, command, encoding):
+    result = _console(*command, "--as-of", AS_OF, ".", cwd=hostile_names, encoding=encoding, capture_output=True)
+    assert result.returncode == (1 if command[0] == "check" else 0), result.stderr
+    assert result.stderr == b""
+    out = result.stdout.decode("utf-8")  # valid UTF-8 whatever the file names hold
+    assert "\x1b" not in out and "\udcff" not in out
+    if command[-1] in ("json", "sarif"):
+        json.loads(out)
+    if command == ["check"] or command == ["report"]:
+        assert "nl\\nname.yaml" in out and "bad\\xff.yaml" in out  # one finding, one line
+        if command == ["check"]:
+            assert len(out.splitlines()) == 3
+    if command[-1] == "sarif":
+        assert "bad%FF.yaml" in out
+
+
+# --- item 11: a closed or full stdout ends the output, not the command ----------------------------------------
+
+
+def test_full_stdout_is_one_line_exit_2(tmp_path):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    (tmp_path / "t.yaml").write_text(BLOCKED)
+    with open("/dev/full", "w") as full:
+        result = _console("check", "--as-of", AS_OF, "t.yaml", cwd=tmp_path, stdout=full, stderr=subprocess.PIPE)
+    assert result.returncode == 2
+    assert result.stderr == b"lambda-runtime-rules: cannot write to stdout: No space left on device\n"
+
+
+def test_fix_with_a_full_stdout_still_writes_and_says_so(tmp_path):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    (tmp_path / "t.yaml").write_text(BLOCKED.replace("python3.7", "python3.8"))
+    with open("/dev/full", "w") as full:
+        result = _console("fix", "--as-of", AS_OF, "t.yaml", cwd=tmp_path, stdout=full, stderr=subprocess.PIPE)
+    assert "python3.11" in (tmp_path / "t.yaml").read_text()
+    assert result.returncode == 2
+    assert result.stderr.endswith(b"cannot write to stdout: No space left on device; the files were still written\n")
+
+
+def test_closed_pipe_exits_quietly(tmp_path):
+    (tmp_path / "t.yaml").write_text(BLOCKED)
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = _console("check", "--as-of", AS_OF, "t.yaml", cwd=tmp_path, stdout=write, stderr=subprocess.PIPE)
+    finally:
+        os.close(write)
+    assert result.stderr == b""
+    assert result.returncode == 1  # the verdict still decides the status

@@ -29,6 +29,7 @@ from ..engine import (
     upgrade_advice,
 )
 from ..model import FunctionSubject, LayerSubject, Subject, Value
+from ..output import printable, valid_unicode
 from ..scan import InputError, iter_files, load_subjects
 from ..settings import Settings
 from .common import EXIT_OK, EXIT_USAGE, UsageError, context, fail
@@ -190,7 +191,8 @@ CSV_FIELDS = (
 
 
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A Markdown table cell: no pipe ends it, no newline or terminal escape sequence passes through."""
+    return printable(text).replace("|", "\\|")
 
 
 def render_markdown(rows: list[Row], settings: Settings, catalog: Catalog) -> str:
@@ -218,7 +220,7 @@ def render_csv(rows: list[Row]) -> str:
         data = asdict(row)
         data["architectures"] = " ".join(row.architectures)
         data["days_left"] = "" if row.days_left is None else row.days_left
-        writer.writerow([data[name] for name in CSV_FIELDS])
+        writer.writerow([printable(v) if isinstance(v, str) else v for v in (data[name] for name in CSV_FIELDS)])
     return buffer.getvalue()
 
 
@@ -227,7 +229,8 @@ def render_json(rows: list[Row]) -> str:
     for row in rows:
         data = asdict(row)
         data["architectures"] = list(row.architectures)
-        out.append({name: data[name] for name in CSV_FIELDS})
+        values = (data[name] for name in CSV_FIELDS)
+        out.append(dict(zip(CSV_FIELDS, (valid_unicode(v) if isinstance(v, str) else v for v in values))))
     return json.dumps(out, indent=2) + "\n"
 
 
