@@ -133,16 +133,12 @@ _context_cache: dict[tuple[object, ...], Optional[tuple[Settings, Catalog]]] = {
 # Asked once per check per resource: a few dictionary lookups, not a walk over the whole environment.
 _ENV_NAMES = (*ENV_VARS.values(), CONFIG_ENV)
 _reported: set[str] = set()
+_problems: dict[tuple[object, ...], str] = {}
 
 
 def _context() -> Optional[tuple[Settings, Catalog]]:
     """Settings (config file + environment) and catalog; None, after one line on stderr, when invalid."""
-    try:
-        cwd = os.getcwd()
-    except OSError:
-        cwd = ""
-    environ = os.environ
-    key = (cwd, *(environ.get(name) for name in _ENV_NAMES))
+    key = _context_key()
     if key in _context_cache:
         return _context_cache[key]
     result: Optional[tuple[Settings, Catalog]] = None
@@ -150,11 +146,30 @@ def _context() -> Optional[tuple[Settings, Catalog]]:
         settings = load_settings(None)
         result = settings, load_catalog(settings.catalog)
     except (SettingsError, CatalogError) as exc:
-        _warn(f"{exc}; its Checkov checks report UNKNOWN until this is fixed")
+        _problems[key] = f"lambda-runtime-rules: {exc}"
     except Exception as exc:  # a broken config must never crash Checkov
-        _warn(f"cannot load settings: {type(exc).__name__}: {exc}; its Checkov checks report UNKNOWN")
+        _problems[key] = f"lambda-runtime-rules: cannot load settings: {type(exc).__name__}: {exc}"
+    if key in _problems:
+        _warn(f"{_problems[key].split(': ', 1)[1]}; every lambda-runtime-rules check FAILS until this is fixed")
     _context_cache[key] = result
     return result
+
+
+def _context_key() -> tuple[object, ...]:
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        cwd = ""
+    environ = os.environ
+    return (cwd, *(environ.get(name) for name in _ENV_NAMES))
+
+
+def _context_problem() -> str:
+    """Why ``_context()`` gave None ('' when it did not): a broken configuration fails every check (fail closed),
+    so that a pipeline cannot pass on checks that never ran, whatever output format it reads."""
+    if _context() is not None:
+        return ""
+    return _problems.get(_context_key(), "lambda-runtime-rules: settings could not be loaded")
 
 
 def _warn(message: str) -> None:
@@ -583,6 +598,10 @@ class _LrrCheck:
         with gc_paused():  # Checkov's heap is large: see gcpause
             evaluation = _last.get(key, conf, lambda: self._evaluate(conf, entity_type, name, scanned))
         if evaluation is None:
+            problem = _context_problem()
+            if problem:
+                self.details = [Detail(problem)]
+                return CheckResult.FAILED
             return CheckResult.UNKNOWN
         resolved, findings = evaluation
         result = verdict(self.spec.code, resolved, findings)

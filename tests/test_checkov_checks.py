@@ -287,17 +287,25 @@ def test_high_compliance_turns_manual_into_el3001():
     _assert_exact(verdicts(reports), {key: _high_compliance(checks) for key, checks in EXPECTED.items()})
 
 
-def test_an_invalid_setting_prints_one_line_and_reports_nothing():
+@pytest.mark.parametrize("broken", ["warn_days", "exception_glob"])
+def test_an_invalid_setting_prints_one_line_and_fails_every_check(tmp_path, broken):
+    """Fail closed (issue 15 item 7): checks that could not run must not read as a pass in any output format."""
+    if broken == "warn_days":
+        env, where = environment(warn_days="soon"), "LAMBDA_RUNTIME_RULES_WARN_DAYS"
+    else:  # an empty exception glob: once every check silently PASSED, even under --hard-fail-on HIGH
+        config = tmp_path / "lambda-runtime-rules.yaml"
+        config.write_text("exceptions:\n  - {resource: F, rule: EL3001, expires: 2027-01-01, reason: r, file: ''}\n")
+        env, where = environment(config=str(config)), "exceptions[0]: file: '' is not a usable glob"
     args = ["-d", str(CHECKOV_FIXTURES / "cloudformation"), "--framework", "cloudformation",
-            "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_LRR_*"]
-    reports, stderr = run_checkov(args, environment(warn_days="soon"))
+            "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_LRR_*", "--hard-fail-on", "HIGH"]
+    reports, stderr = run_checkov(args, env)
     ours = [line for line in stderr.splitlines() if line.startswith("lambda-runtime-rules:")]
     assert len(ours) == 1, stderr
-    assert "LAMBDA_RUNTIME_RULES_WARN_DAYS" in ours[0] and "UNKNOWN" in ours[0]
+    assert where in ours[0] and "FAILS" in ours[0]
     assert "Traceback" not in stderr
-    # Checkov's own skip comments are applied before a check runs; everything else is UNKNOWN (left out).
+    # Checkov's own skip comments are applied before a check runs; every other check FAILED.
     shown = {v for checks in verdicts(reports).values() for v in checks.values()}
-    assert shown <= {"SKIPPED"}
+    assert shown == {"SKIPPED", "FAILED"}
 
 
 def test_run_all_external_checks_keeps_ours_when_check_narrows_the_set():
