@@ -399,3 +399,40 @@ def test_closed_pipe_exits_quietly(tmp_path):
         os.close(write)
     assert result.stderr == b""
     assert result.returncode == 1  # the verdict still decides the status
+
+
+def test_exception_glob_from_a_subfolder_in_cfn_lint_and_checkov(tmp_path):
+    """Issue 14, item 7, in the host faces: run from inside the folder, the exception still covers the file."""
+    (tmp_path / CONFIG_FILE).write_text(EXEMPT_CONFIG)
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "app.yaml").write_text(
+        MANUAL.replace(
+            "    Properties:\n",
+            "    Properties:\n      Handler: h\n      Code: {ZipFile: x}\n"
+            "      Role: arn:aws:iam::123456789012:role/r\n",
+        )
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    bin_dir = Path(sys.executable).parent
+    cfn_lint = [str(bin_dir / "cfn-lint"), "--append-rules=lambda_runtime_rules.cfn_lint", "app.yaml"]
+    result = subprocess.run(cfn_lint, cwd=tmp_path / "stacks", env=env, capture_output=True, text=True, timeout=300)
+    assert "EL3001" not in result.stdout and result.returncode == 0, result.stdout + result.stderr
+    checks_dir = subprocess.run([str(CONSOLE), "checkov-dir"], capture_output=True, text=True).stdout.strip()
+    checkov = [
+        str(bin_dir / "checkov"),
+        "-f",
+        "app.yaml",
+        "--framework",
+        "cloudformation",
+        "--skip-download",
+        "--external-checks-dir",
+        checks_dir,
+        "--check",
+        "CKV_LRR_3001",
+        "-o",
+        "json",
+    ]
+    env.update({"BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"})
+    result = subprocess.run(checkov, cwd=tmp_path / "stacks", env=env, capture_output=True, text=True, timeout=600)
+    report = json.loads(result.stdout)
+    assert report["summary"]["passed"] == 1 and report["summary"]["failed"] == 0, result.stdout
