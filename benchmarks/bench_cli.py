@@ -13,6 +13,7 @@ outside a temporary folder; no network. The date is pinned so the numbers do not
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import statistics
@@ -90,14 +91,32 @@ def bare_parse(files: list[Path]) -> None:
             pass
 
 
-def in_process_check(files: list[Path]) -> Callable[[], object]:
+def bare_parse_terraform(files: list[Path]) -> None:
+    """The same Lark parse of each ``.tf`` file that the Terraform reader starts from, and nothing else."""
+    from lambda_runtime_rules.sources.hcl import SyntaxProblem, _lark_parse
+
+    for path in files:
+        with contextlib.suppress(SyntaxProblem):
+            _lark_parse(path.read_text(encoding="utf-8", errors="replace"))
+
+
+def in_process_check(files: list[Path], cold: bool = False) -> Callable[[], object]:
+    """A check of ``files`` in this process; ``cold``: forget the parsed Terraform folders first, as a new
+    process would (the reader keeps them for the run, so a second run in one process would only re-evaluate)."""
     from lambda_runtime_rules.catalog import default_catalog
     from lambda_runtime_rules.commands.check import check_files
     from lambda_runtime_rules.settings import Settings
+    from lambda_runtime_rules.sources import terraform
 
     settings = Settings(as_of=dt.date.fromisoformat(AS_OF))
     catalog = default_catalog()
-    return lambda: check_files(files, settings, catalog)
+
+    def run() -> object:
+        if cold:
+            terraform.clear_cache()
+        return check_files(files, settings, catalog)
+
+    return run
 
 
 _RUNTIMES = ("python3.8", "python3.13", "nodejs16.x", "nodejs22.x", "java21", "go1.x", "ruby3.2", "dotnet8")

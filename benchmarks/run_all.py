@@ -150,6 +150,15 @@ def main(argv: list[str] | None = None) -> int:
         ratio = f"{inproc / base:.2f}x the bare parse (goal <= 1.5x)"
         rows.append(("check in one process, same files", ms(inproc), ratio))
 
+        # 4b: Terraform: the corpus's .tf files, checked (folder evaluation, module calls) against a bare parse.
+        tf_files = bench_cli.corpus_files(corpus, {"terraform"})
+        tf_base = min(bench_cli.timed(lambda: bench_cli.bare_parse_terraform(tf_files), args.repeat))
+        tf_inproc = min(bench_cli.timed(bench_cli.in_process_check(tf_files, cold=True), args.repeat))
+        rows.append((f"bare hcl2 parse, {len(tf_files)} Terraform files", ms(tf_base), "reference"))
+        rows.append(("check in one process, same files", ms(tf_inproc),
+                     f"{tf_inproc / tf_base:.2f}x the bare parse; Terraform is {tf_inproc / (tf_inproc + inproc):.0%}"
+                     f" of a check of all {len(tf_files) + len(parsed)} corpus files"))
+
         # 5: one template, fresh process (what a pre-commit hook pays per run).
         interpreter = statistics.median(bench_cli.wall([sys.executable, "-c", "pass"], args.repeat))
         single = bench_cli.wall([script, "check", str(bench_cli.ONE_TEMPLATE), "--as-of", AS_OF], args.repeat)

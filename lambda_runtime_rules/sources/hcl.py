@@ -26,6 +26,7 @@ __all__ = [
     "Call",
     "Cond",
     "Expr",
+    "Interpolation",
     "Lit",
     "Obj",
     "Ref",
@@ -34,6 +35,7 @@ __all__ = [
     "Tuple",
     "Unary",
     "Unknown",
+    "expand",
     "parse_hcl_body",
     "parse_json_body",
 ]
@@ -146,7 +148,7 @@ class Unknown:
     at: Where
 
 
-Expr = Union[Lit, Template, Ref, Cond, Binary, Unary, Tuple, Obj, Call, Unknown]
+Expr = Union[Lit, Template, Ref, Cond, Binary, Unary, Tuple, Obj, Call, Unknown, "Interpolation"]
 
 
 @dataclass(frozen=True)
@@ -532,10 +534,45 @@ def _closing_brace(text: str, start: int) -> int:
     return -1
 
 
+class Interpolation:
+    """An interpolation's source text, parsed only when the evaluator reads its value.
+
+    Templates are everywhere in Terraform (names, tags, policies), and almost none of them hold a runtime, so
+    each is parsed on first use, once. A plain traversal (``var.runtime``, ``each.value.rt``) needs no parser.
+    """
+
+    __slots__ = ("_parsed", "at", "depth", "source")
+
+    def __init__(self, source: str, at: Where, depth: int) -> None:
+        self.source = source
+        self.at = at
+        self.depth = depth
+        self._parsed: Optional[Expr] = None
+
+    def expand(self) -> Expr:
+        if self._parsed is None:
+            self._parsed = _parse_interpolation(self.source, self.at, self.depth)
+        return self._parsed
+
+
+def expand(expr: Expr) -> Expr:
+    """The expression itself, or what an interpolation holds."""
+    return expr.expand() if isinstance(expr, Interpolation) else expr
+
+
 def _interpolation(source: str, at: Where, depth: int) -> Expr:
+    return Interpolation(source, at, depth)
+
+
+def _parse_interpolation(source: str, at: Where, depth: int) -> Expr:
     source = source.strip().strip("~").strip()  # ${~ x ~} strips whitespace around it: same value
     if not source or depth > MAX_DEPTH:
         return Unknown(at)
+    words = source.split(".")
+    if all(word.replace("-", "_").isidentifier() for word in words):
+        if len(words) == 1 and words[0] in ("true", "false", "null"):
+            return Lit({"true": True, "false": False}.get(words[0]), at)
+        return Ref(tuple(words), at, source)
     try:
         body = _HclReader("", "", at)
         text = f"x = {source}\n"

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Union
 
+from .. import files
 from ..model import FunctionSubject, LayerSubject, Value
 from . import hcl
 from .hcl import Body, Expr, SyntaxProblem, Where
@@ -36,6 +37,7 @@ __all__ = [
     "ModuleFolder",
     "TerraformError",
     "called_folders",
+    "clear_cache",
     "evaluate_folder",
     "is_terraform_file",
     "is_tfvars_file",
@@ -60,7 +62,7 @@ _MAX_MODULE_DEPTH = 12
 MAX_VALUES = 256
 """Values kept per expression: a real property takes a handful; a generated chain of conditionals would take
 millions. Past the cap the rest are left out (the cap is per expression, so each level stays linear)."""
-_MAX_FILE_BYTES = 20 * 1024 * 1024
+_MAX_FILE_BYTES = files.MAX_FILE_BYTES
 
 
 class TerraformError(Exception):
@@ -98,17 +100,9 @@ class ModuleFolder:
 
 def _read_text(path: str) -> str:
     try:
-        if not os.path.isfile(path):
-            raise TerraformError(f"{path}: cannot read: not a regular file")
-        size = os.path.getsize(path)
-        if size > _MAX_FILE_BYTES:
-            raise TerraformError(f"{path}: file is too large ({size} bytes; the limit is {_MAX_FILE_BYTES})")
-        with open(path, encoding="utf-8-sig") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise TerraformError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise TerraformError(f"{path}: cannot read: not valid UTF-8 ({exc.reason})") from None
+        return files.read_text(path, _MAX_FILE_BYTES)
+    except files.FileProblem as exc:
+        raise TerraformError(f"{path}: {exc}") from None
 
 
 def parse_file(path: str, text: Optional[str] = None) -> Body:
@@ -132,7 +126,13 @@ def parse_file(path: str, text: Optional[str] = None) -> Body:
 
 
 _FOLDERS: dict[tuple[str, tuple[tuple[str, int, int], ...]], ModuleFolder] = {}
-_FOLDER_CACHE_SIZE = 64
+_FOLDER_CACHE_SIZE = 256  # parsed folders kept per process: a hook run, or a tree checked in file order
+
+
+def clear_cache() -> None:
+    """Forget every parsed folder and module manifest (benchmarks measure a cold run in one process)."""
+    _FOLDERS.clear()
+    _MANIFESTS.clear()
 
 
 def _listing(folder: str) -> tuple[tuple[str, int, int], ...]:
@@ -269,6 +269,7 @@ class _Evaluator:
         self.keep: list[object] = []
 
     def forms(self, expr: Expr, scope: _Scope, depth: int = 0) -> list[_Form]:
+        expr = hcl.expand(expr)
         key = (id(expr), id(scope))
         cached = self.memo.get(key)
         if cached is not None:
@@ -377,7 +378,7 @@ class _Evaluator:
             if member is None:
                 return []
             return _prefixed(form.via, self.forms(member, form.scope, depth + 1))
-        if isinstance(expr, hcl.Tuple) and key.isdigit() and int(key) < len(expr.items):
+        if isinstance(expr, hcl.Tuple) and key.isascii() and key.isdigit() and int(key) < len(expr.items):
             item = expr.items[int(key)]
             return _prefixed(form.via, self.forms(item, form.scope, depth + 1))
         return []
@@ -396,6 +397,7 @@ class _Evaluator:
 
     def truth(self, expr: Expr, scope: _Scope, depth: int = 0) -> Optional[set[bool]]:
         """Every boolean the expression can take, or None when any of its values is not known."""
+        expr = hcl.expand(expr)
         if depth > _MAX_DEPTH:
             return None
         if isinstance(expr, hcl.Unary) and expr.op == "!":
@@ -436,6 +438,7 @@ class _Evaluator:
 
     def scalars(self, expr: Expr, scope: _Scope, depth: int = 0) -> Optional[list[object]]:
         """The literal values an expression can take; None when any of them is not a known literal."""
+        expr = hcl.expand(expr)
         if isinstance(expr, (hcl.Unary, hcl.Binary)):
             truth = self.truth(expr, scope, depth)
             return None if truth is None else sorted(truth)
@@ -477,6 +480,7 @@ class _Evaluator:
         return not known_empty, None
 
     def numbers(self, expr: Expr, scope: _Scope) -> Optional[list[float]]:
+        expr = hcl.expand(expr)
         if isinstance(expr, hcl.Cond):
             truth = self.truth(expr.condition, scope)
             branches = [expr.yes] if truth == {True} else [expr.no] if truth == {False} else [expr.yes, expr.no]
@@ -544,6 +548,7 @@ def _maybe_unknown(expr: Expr, scope: _Scope, evaluator: _Evaluator) -> bool:
     a ``count`` on it does not remove the resource. Inside a called module only the call sets variables,
     so there a default is exactly the value.
     """
+    expr = hcl.expand(expr)
     if isinstance(expr, hcl.Ref):
         path = expr.path
         if path and path[0] == "var" and len(path) >= 2 and path[1]:
@@ -753,6 +758,7 @@ def _linked_function(
     functions: Mapping[str, FunctionSubject],
     names: Mapping[str, str],
 ) -> Optional[str]:
+    expr = hcl.expand(expr) if expr is not None else None
     if isinstance(expr, hcl.Ref):
         path = expr.path
         if len(path) >= 3 and path[0] == "aws_lambda_function" and path[-1] in _FUNCTION_ATTRIBUTES:
@@ -806,15 +812,35 @@ def _call_subjects(
 
 
 def called_folders(folders: Iterable[str]) -> set[str]:
-    """Every folder that one of these folders calls as a local module (literal ``./`` or ``../`` sources)."""
+    """Every folder that one of these folders calls as a local module (literal ``./`` or ``../`` sources).
+
+    A local source is a literal string starting ``./`` or ``../``: a folder none of whose files holds those
+    bytes calls no local module, and is not parsed here (most folders of a large tree).
+    """
     called: set[str] = set()
     for folder in folders:
+        if not _mentions_local_source(folder):
+            continue
         module = load_folder(folder)
         for _, block in module.blocks("module"):
-            source = block.body.get("source")
+            source = hcl.expand(block.body.get("source") or hcl.Unknown(Where()))
             if isinstance(source, hcl.Lit) and isinstance(source.value, str) and source.value.startswith(_LOCAL):
                 called.add(os.path.normpath(os.path.join(folder or ".", source.value)))
     return called
+
+
+def _mentions_local_source(folder: str) -> bool:
+    for name, _, size in _listing(folder):
+        if not name.lower().endswith(TERRAFORM_SUFFIXES) or size > _MAX_FILE_BYTES:
+            continue
+        try:
+            with open(os.path.join(folder, name), "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        if b'"./' in data or b'"../' in data or b'".\\' in data or b'"..\\' in data:
+            return True
+    return False
 
 
 def _module_folder(scope: _Scope, source: str, call_path: tuple[str, ...]) -> Optional[str]:
