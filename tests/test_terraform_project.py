@@ -237,3 +237,16 @@ def test_checkov_agrees_with_the_cli() -> None:
         for check_id, resource in failed - CHECKOV_ONLY
     }
     assert checkov_view == cli_view, stderr[-2000:]
+
+
+def test_report_shows_each_function_once_with_its_linked_mode() -> None:
+    command = [sys.executable, "-m", "lambda_runtime_rules.cli", "report", "--as-of", AS_OF, "--format", "json"]
+    proc = subprocess.run([*command, str(PROJECT)], cwd=ROOT, capture_output=True, text=True, check=False)
+    rows = json.loads(proc.stdout)
+    modes = {row["resource"]: row["update_mode"] for row in rows}
+    assert modes["aws_lambda_function.managed_by_reference"] == "Manual"
+    assert modes["aws_lambda_function.managed_by_name"] == "Manual"
+    assert not any(r.startswith("aws_lambda_runtime_management_config.") for r in modes)
+    # the module folders are reported through their callers only (no bare "aws_lambda_function.this")
+    assert "aws_lambda_function.this" not in modes and "module.function.aws_lambda_function.this" not in modes
+    assert modes["module.service_current.module.function.aws_lambda_function.this"] == ""

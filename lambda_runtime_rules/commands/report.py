@@ -30,7 +30,7 @@ from ..engine import (
 )
 from ..model import FunctionSubject, LayerSubject, Subject, Value
 from ..output import printable, valid_unicode
-from ..scan import InputError, iter_files, load_subjects
+from ..scan import InputError, iter_files, load_subjects, module_folders
 from ..settings import Settings
 from .common import EXIT_OK, EXIT_USAGE, UsageError, context, fail
 
@@ -146,9 +146,11 @@ def collect(paths: list[str], settings: Settings, catalog: Catalog) -> tuple[lis
     """Rows for every function and layer under ``paths``, and one error line per unreadable file."""
     rows: list[Row] = []
     errors: list[str] = []
-    for path in iter_files(paths):
+    files = iter_files(paths)
+    modules = module_folders(files)  # judged through their callers, as check does
+    for path in files:
         try:
-            _, subjects = load_subjects(path)
+            _, subjects = load_subjects(path, as_module=str(path.parent) in modules)
         except InputError as exc:
             errors.append(str(exc))
             if exc.partial is None:
