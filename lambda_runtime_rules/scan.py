@@ -133,7 +133,7 @@ def subjects_from_document(document: object, file: str, problems: list[str] | No
     from .sources import cloudformation, serverless
 
     if cloudformation.is_template(document):
-        return "cloudformation", cloudformation.subjects(document, file)
+        return "cloudformation", cloudformation.subjects(document, file, problems)
     if serverless.is_serverless(document):
         return "serverless", serverless.subjects(document, file, problems)
     return "", []

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -436,3 +437,44 @@ def test_exception_glob_from_a_subfolder_in_cfn_lint_and_checkov(tmp_path):
     result = subprocess.run(checkov, cwd=tmp_path / "stacks", env=env, capture_output=True, text=True, timeout=600)
     report = json.loads(result.stdout)
     assert report["summary"]["passed"] == 1 and report["summary"]["failed"] == 0, result.stdout
+
+
+# --- item 2: CloudFormation caps every value reached, not only strings -----------------------------------------
+
+
+def test_find_in_map_fan_out_over_number_leaves_is_capped(tmp_path, capsys, monkeypatch):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        from bench_hostile_cfn import hostile_template
+    finally:
+        sys.path.pop(0)
+    _clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.yaml").write_text(hostile_template(keys=100, levels=10, functions=2))
+    start = time.perf_counter()
+    code, out, err = run_cli(capsys, "check", "--as-of", AS_OF, "t.yaml")
+    assert time.perf_counter() - start < 20  # unbounded before: minutes
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "Fn0: a property takes more than 256 values" in err
+
+
+def test_values_up_to_the_cap_are_all_checked_without_a_line():
+    from lambda_runtime_rules.sources import cloudformation
+
+    problems: list[str] = []
+    leaves = {f"k{i}": {"r": "python3.7" if i == 255 else i} for i in range(256)}
+    template = {
+        "Mappings": {"M": leaves},
+        "Parameters": {"P": {"Type": "String"}},
+        "Resources": {
+            "Fn": {
+                "Type": "AWS::Lambda::Function",
+                "Properties": {"Runtime": {"Fn::FindInMap": ["M", {"Ref": "P"}, "r"]}},
+            }
+        },
+    }
+    (subject,) = cloudformation.subjects(template, "t.yaml", problems)
+    assert [v.value for v in subject.runtimes] == ["python3.7"] and problems == []
+    leaves["k256"] = {"r": 1}
+    cloudformation.subjects(template, "t.yaml", problems)
+    assert len(problems) == 1

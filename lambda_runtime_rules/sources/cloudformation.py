@@ -25,7 +25,8 @@ from ..suppressions import from_metadata
 __all__ = ["MAX_VALUES", "is_template", "subjects"]
 
 MAX_VALUES = 256
-"""At most this many candidate values per property: a guard against combinatorial Mappings and Fn::If."""
+"""At most this many values reached per property, of any type (a number in a Mapping counts as much as a
+string): a guard against combinatorial Mappings, Fn::If and aliases. Past it, one line says so."""
 
 _MAX_DEPTH = 24
 _FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
@@ -45,8 +46,11 @@ def is_template(doc: object) -> bool:
     return isinstance(doc, dict) and isinstance(dict.get(doc, "Resources"), dict)
 
 
-def subjects(template: object, file: str = "") -> list[Subject]:
-    """Every Lambda function and layer version of a template, in template order."""
+def subjects(template: object, file: str = "", problems: list[str] | None = None) -> list[Subject]:
+    """Every Lambda function and layer version of a template, in template order.
+
+    ``problems`` collects one line per resource with a property past ``MAX_VALUES`` (the rest is unchecked).
+    """
     if not is_template(template):
         return []
     assert isinstance(template, dict)
@@ -59,11 +63,18 @@ def subjects(template: object, file: str = "") -> list[Subject]:
         kind = _get(resource, "Type")
         if not isinstance(kind, str):
             continue
+        resolver.capped = False
         if kind in _FUNCTION_TYPES:
             inherited = globals_function if kind == _SAM_FUNCTION else {}
             out.append(_function(name, resource, kind, _ignore_globals(resource, inherited), resolver, file))
         elif kind in _LAYER_TYPES:
             out.append(_layer(name, resource, kind, resolver, file))
+        if resolver.capped and problems is not None:
+            line = _resource_line(name, resource)
+            problems.append(
+                f"{file}:{line}: {name}: a property takes more than {MAX_VALUES} values (Mappings, Fn::If); "
+                f"only the first {MAX_VALUES} are checked"
+            )
     return out
 
 
@@ -186,6 +197,7 @@ class _Resolver:
     def __init__(self, template: dict[Any, Any]) -> None:
         self.parameters = _dict(_get(template, "Parameters"))
         self.mappings = _dict(_get(template, "Mappings"))
+        self.capped = False  # set when a property reached MAX_VALUES
 
     def scalars(self, node: object, via: str) -> tuple[Value, ...]:
         return self._collect(node, via, flat=False)
@@ -195,28 +207,34 @@ class _Resolver:
         return self._collect(node, via, flat=True)
 
     def _collect(self, node: object, via: str, flat: bool) -> tuple[Value, ...]:
+        """The values, in order, without repeats. ``_walk`` yields None for every dead end it reaches (a number,
+        a non-mapping in Mappings) so that those count against the cap too: the walk's cost is bounded."""
         out: list[Value] = []
-        for value in self._walk(node, via, flat, 0):
-            if value not in out:
-                out.append(value)
-            if len(out) >= MAX_VALUES:
+        for reached, value in enumerate(self._walk(node, via, flat, 0)):
+            if reached >= MAX_VALUES:
+                self.capped = True
                 break
+            if value is not None and value not in out:
+                out.append(value)
         return tuple(out)
 
-    def _walk(self, node: object, via: str, flat: bool, depth: int) -> Iterator[Value]:
+    def _walk(self, node: object, via: str, flat: bool, depth: int) -> Iterator[Value | None]:
         if depth > _MAX_DEPTH:
+            yield None
             return
         if isinstance(node, str):
-            if not _dynamic(node):
-                yield _value(node, node, via)
+            yield None if _dynamic(node) else _value(node, node, via)
             return
         if isinstance(node, list):
             if flat:
                 for item in node:
                     yield from self._walk(item, via, flat, depth + 1)
+            else:
+                yield None
             return
         call = _intrinsic(node)
         if call is None:
+            yield None
             return
         function, argument = call
         if function == "Ref":
@@ -231,7 +249,7 @@ class _Resolver:
                 # cfn-lint keeps no position on the string inside a short-form !Sub: use the function's
                 yield _value(text, text if position(text)[0] else node, via)
 
-    def _ref(self, name: object, via: str, flat: bool) -> Iterator[Value]:
+    def _ref(self, name: object, via: str, flat: bool) -> Iterator[Value | None]:
         parameter = _get(self.parameters, name) if isinstance(name, str) else None
         if not isinstance(parameter, dict):
             return  # a pseudo parameter, a resource, or nothing we know
@@ -246,23 +264,25 @@ class _Resolver:
                 if part:
                     yield _value(part, candidate, _join(via, f"when {name} is {candidate}"))
 
-    def _if(self, argument: object, via: str, flat: bool, depth: int) -> Iterator[Value]:
+    def _if(self, argument: object, via: str, flat: bool, depth: int) -> Iterator[Value | None]:
         if not isinstance(argument, list) or len(argument) != 3:
             return
         condition = argument[0] if isinstance(argument[0], str) else "the condition"
         yield from self._walk(argument[1], _join(via, f"when {condition} is true"), flat, depth + 1)
         yield from self._walk(argument[2], _join(via, f"when {condition} is false"), flat, depth + 1)
 
-    def _find_in_map(self, argument: object, via: str, flat: bool, depth: int) -> Iterator[Value]:
+    def _find_in_map(self, argument: object, via: str, flat: bool, depth: int) -> Iterator[Value | None]:
         if not isinstance(argument, list) or len(argument) not in (3, 4):
             return
         for map_name in self._keys(argument[0], self.mappings):
             level1 = _get(self.mappings, map_name)
             if not isinstance(level1, dict):
+                yield None
                 continue
             for top in self._keys(argument[1], level1):
                 level2 = _get(level1, top)
                 if not isinstance(level2, dict):
+                    yield None
                     continue
                 for second in self._keys(argument[2], level2):
                     leaf = _get(level2, second)
@@ -272,15 +292,15 @@ class _Resolver:
             default = _get(argument[3], "DefaultValue") if isinstance(argument[3], dict) else None
             yield from self._leaf(default, _join(via, "default of Fn::FindInMap"), flat, depth)
 
-    def _leaf(self, leaf: object, via: str, flat: bool, depth: int) -> Iterator[Value]:
+    def _leaf(self, leaf: object, via: str, flat: bool, depth: int) -> Iterator[Value | None]:
         """A literal reached in Mappings or a FindInMap default: a string, or a list in list context."""
-        if isinstance(leaf, str):
-            if not _dynamic(leaf):
-                yield _value(leaf, leaf, via)
+        if isinstance(leaf, str) and not _dynamic(leaf):
+            yield _value(leaf, leaf, via)
         elif isinstance(leaf, list) and flat and depth < _MAX_DEPTH:
             for item in leaf:
-                if isinstance(item, str) and not _dynamic(item):
-                    yield _value(item, item, via)
+                yield _value(item, item, via) if isinstance(item, str) and not _dynamic(item) else None
+        else:
+            yield None
 
     def _keys(self, key: object, level: dict[Any, Any]) -> list[Any]:
         """The keys a FindInMap argument can select at one level: literal, narrowed by a parameter, or all."""
