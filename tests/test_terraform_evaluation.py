@@ -161,6 +161,24 @@ def test_count_for_each_and_switches(tmp_path: Path) -> None:
     assert [v for v, _, _ in found["module.each.aws_lambda_function.this"]] == ["nodejs16.x", "nodejs18.x"]
 
 
+def test_a_switch_computed_in_a_local(tmp_path: Path) -> None:
+    """terraform-aws-modules/lambda: count = local.create && var.create_function && !var.create_layer ? 1 : 0."""
+    write(
+        tmp_path,
+        {
+            "main.tf": 'module "off" {\n  source = "./m"\n  create = false\n}\n'
+            'module "layer" {\n  source = "./m"\n  create_layer = true\n}\n'
+            'module "on" {\n  source = "./m"\n}\n',
+            "m/main.tf": 'variable "create" {\n  default = true\n}\nvariable "create_layer" {\n  default = false\n}\n'
+            'variable "other" {\n  default = true\n}\nlocals {\n  create = var.create && var.other\n}\n'
+            'resource "aws_lambda_function" "this" {\n'
+            "  count = local.create && !var.create_layer ? 1 : 0\n"
+            '  runtime = "nodejs16.x"\n}\n',
+        },
+    )
+    assert list(runtimes(tmp_path)) == ["module.on.aws_lambda_function.this"]
+
+
 def test_a_root_variable_default_does_not_decide_a_condition(tmp_path: Path) -> None:
     """-var or TF_VAR_ may set a root variable: its default is a value, not the only one."""
     write(

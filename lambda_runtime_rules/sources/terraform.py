@@ -267,6 +267,10 @@ class _Evaluator:
         self.empty = _Scope(_EMPTY_MODULE)
         # Keep every memoised object alive: ids in the memo key must not be reused by new objects.
         self.keep: list[object] = []
+        self.capped: list[hcl.Where] = []  # where an expression took more than MAX_VALUES values
+
+    def cap(self, at: object) -> None:
+        self.capped.append(at if isinstance(at, hcl.Where) else hcl.Where())
 
     def forms(self, expr: Expr, scope: _Scope, depth: int = 0) -> list[_Form]:
         expr = hcl.expand(expr)
@@ -279,6 +283,9 @@ class _Evaluator:
         self.active.add(key)
         try:
             result = _dedupe(self._forms(expr, scope, depth))
+            if len(result) > MAX_VALUES:
+                self.cap(getattr(expr, "at", None))
+                del result[MAX_VALUES:]
         finally:
             self.active.discard(key)
         self.memo[key] = result
@@ -298,6 +305,9 @@ class _Evaluator:
                 return self.forms(expr.no, scope, depth + 1)
             yes = _prefixed(f"when {expr.text}", self.forms(expr.yes, scope, depth + 1))
             return yes + _prefixed(f"unless {expr.text}", self.forms(expr.no, scope, depth + 1))
+        if isinstance(expr, (hcl.Binary, hcl.Unary)):  # a switch held in a local: local.create = var.a && var.b
+            truth = self.truth(expr, scope, depth + 1)
+            return [] if truth is None else [_Form(hcl.Lit(v, expr.at), scope) for v in sorted(truth)]
         if isinstance(expr, hcl.Template):
             return self.template(expr, scope, depth)
         if isinstance(expr, hcl.Call):
@@ -338,7 +348,10 @@ class _Evaluator:
             strings = [(_as_text(f.expr.value), f.via) for f in values]
             if not strings or any(s is None for s, _ in strings):
                 return []
-            results = [(text + str(s), _join(via, v)) for text, via in results for s, v in strings][:MAX_VALUES]
+            results = [(text + str(s), _join(via, v)) for text, via in results for s, v in strings]
+            if len(results) > MAX_VALUES:
+                self.cap(getattr(expr, "at", None))
+                del results[MAX_VALUES:]
         return [_Form(hcl.Lit(text, expr.at), scope, via) for text, via in results]
 
     def reference(self, expr: hcl.Ref, scope: _Scope, depth: int) -> list[_Form]:
@@ -537,6 +550,8 @@ class _Evaluator:
                         found.extend(_value(element, _join(form.via, element.via), strings_only=False))
             else:
                 found.extend(_value(form, form.via, strings_only=False))
+        if len(found) > MAX_VALUES:
+            self.cap(getattr(expr, "at", None))
         return tuple(found[:MAX_VALUES])
 
 
@@ -593,6 +608,7 @@ def _prefixed(via: str, forms: list[_Form]) -> list[_Form]:
 
 
 def _dedupe(forms: list[_Form]) -> list[_Form]:
+    """The forms without repeats, at most ``MAX_VALUES + 1`` of them (one more tells the caller it capped)."""
     seen: set[tuple[object, ...]] = set()
     kept: list[_Form] = []
     for form in forms:
@@ -600,7 +616,7 @@ def _dedupe(forms: list[_Form]) -> list[_Form]:
         if key not in seen:
             seen.add(key)
             kept.append(form)
-            if len(kept) >= MAX_VALUES:
+            if len(kept) > MAX_VALUES:
                 break
     return kept
 
@@ -894,12 +910,16 @@ def _root_scope(module: ModuleFolder, var_files: Sequence[tuple[str, Body]] = ()
 
 
 def evaluate_folder(
-    folder: str, only_files: Optional[Iterable[str]] = None, var_files: Sequence[str] = ()
+    folder: str,
+    only_files: Optional[Iterable[str]] = None,
+    var_files: Sequence[str] = (),
+    notes: Optional[list[str]] = None,
 ) -> tuple[list[Subject], dict[str, str]]:
     """The subjects of a folder read as a root module, and the files that could not be read or parsed.
 
     ``only_files`` keeps the resources and module calls written in those files (a hook handed ``main.tf``);
     values still come from every file of the folder. ``var_files`` are ``-var-file`` files, applied last.
+    ``notes`` receives one line when an expression took more than ``MAX_VALUES`` values (the rest unchecked).
     """
     module = load_folder(folder)
     errors = dict(module.errors)
@@ -911,7 +931,15 @@ def evaluate_folder(
             errors[path] = str(exc)
     scope = _root_scope(module, extra)
     wanted = set(only_files) if only_files is not None else None
-    subjects = _module_subjects(_Evaluator(), scope, wanted, 0, (module.folder,))
+    evaluator = _Evaluator()
+    subjects = _module_subjects(evaluator, scope, wanted, 0, (module.folder,))
+    if evaluator.capped and notes is not None:
+        at = min(evaluator.capped, key=lambda where: (where.file, where.line))
+        where = f"{at.file}:{at.line}" if at.line else at.file or folder
+        notes.append(
+            f"{where}: an expression takes more than {MAX_VALUES} values (a chain of conditionals?); "
+            f"only the first {MAX_VALUES} are checked"
+        )
     return subjects, errors
 
 
