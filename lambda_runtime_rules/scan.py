@@ -151,12 +151,14 @@ def load_subjects(path: Path, var_files: Sequence[str] = (), as_module: bool = F
     if is_terraform(path):
         from .sources import terraform
 
-        subjects, errors = terraform.evaluate_folder(str(path.parent), [] if as_module else [display], var_files)
+        notes: list[str] = []
+        folder, only = str(path.parent), [] if as_module else [display]
+        subjects, errors = terraform.evaluate_folder(folder, only, var_files, notes)
         if display in errors:
             raise InputError(errors[display])
         if not path.is_file():
             raise InputError(f"{display}: cannot read: no such file")
-        return "terraform", attach(subjects)
+        return _complete("terraform", subjects, notes)
     if path.name.lower().endswith(TFVARS_SUFFIXES):
         return "", []
     from .sources import serverless_script

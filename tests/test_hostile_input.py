@@ -478,3 +478,67 @@ def test_values_up_to_the_cap_are_all_checked_without_a_line():
     leaves["k256"] = {"r": 1}
     cloudformation.subjects(template, "t.yaml", problems)
     assert len(problems) == 1
+
+
+# --- item 1: a Terraform expression past the value cap is one line, once per file ------------------------------
+
+
+def _tf_chain(levels: int) -> str:
+    lines = ['locals {\n  a0 = var.c ? "python3.8" : "python3.7"']
+    lines += [f"  a{i} = var.c ? local.a{i - 1} : local.a{i - 1}" for i in range(1, levels)]
+    function = 'resource "aws_lambda_function" "{name}" {{\n  function_name = "{name}"\n  runtime = local.a{last}\n}}\n'
+    return "\n".join(lines) + "\n}\n" + "".join(function.format(name=n, last=levels - 1) for n in ("f", "g"))
+
+
+def _tf_product(choices: int) -> str:
+    """Two locals of ``choices`` distinct literals each, joined in a template: choices**2 values."""
+
+    def conditional(name: str) -> str:
+        expr = '"python3.7"'
+        for i in range(1, choices):
+            expr = f'var.{name}{i} ? "{name}{i}" : {expr}'
+        return expr
+
+    function = 'resource "aws_lambda_function" "f" {\n  runtime = "${local.a}${local.b}"\n}\n'
+    return f"locals {{\n  a = {conditional('a')}\n  b = {conditional('b')}\n}}\n" + function
+
+
+def test_terraform_chain_is_linear_without_a_line(tmp_path, capsys, monkeypatch):
+    _clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text(_tf_chain(14))  # 2**14 paths, 2 values: no cap reached
+    (tmp_path / "variables.tf").write_text('variable "c" {\n  type = bool\n}\n')
+    start = time.perf_counter()
+    code, out, err = run_cli(capsys, "check", "--as-of", AS_OF, ".")
+    assert time.perf_counter() - start < 20
+    assert (code, err) == (1, "") and out.count("EL1002") == 2
+
+
+def test_terraform_value_cap_is_one_line_per_file(tmp_path, capsys, monkeypatch):
+    _clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text(_tf_product(20))
+    (tmp_path / "variables.tf").write_text('variable "x" {\n  default = "python3.7"\n}\n')
+    code, _, err = run_cli(capsys, "check", "--as-of", AS_OF, ".")
+    assert code == 2  # values past the cap were not checked: a gate must not pass on them
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("main.tf:"), err
+    assert "an expression takes more than 256 values" in lines[0]
+    _, _, err = run_cli(capsys, "check", "--as-of", AS_OF, "main.tf", "variables.tf")
+    assert len(err.splitlines()) == 1  # once per file that holds the resource
+
+
+# --- item 19: report reads a sibling variables.tf as check does ------------------------------------------------
+
+
+def test_report_reads_variable_defaults_from_a_sibling_file(tmp_path, capsys, monkeypatch):
+    _clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text('resource "aws_lambda_function" "f" {\n  runtime = var.runtime\n}\n')
+    (tmp_path / "variables.tf").write_text('variable "runtime" {\n  default = "python3.7"\n}\n')
+    code, out, _ = run_cli(capsys, "report", "--format", "csv", "--as-of", AS_OF, ".")
+    assert code == 0
+    (row,) = [line for line in out.splitlines() if "aws_lambda_function.f" in line]
+    assert "python3.7" in row and "create-blocked" in row
+    code, out, _ = run_cli(capsys, "report", "--format", "csv", "--as-of", AS_OF, "main.tf")
+    assert "create-blocked" in out
