@@ -542,3 +542,24 @@ def test_report_reads_variable_defaults_from_a_sibling_file(tmp_path, capsys, mo
     assert "python3.7" in row and "create-blocked" in row
     code, out, _ = run_cli(capsys, "report", "--format", "csv", "--as-of", AS_OF, "main.tf")
     assert "create-blocked" in out
+
+
+# --- item 4: fix --dry-run is linear in the number of edits ---------------------------------------------------
+
+
+def test_dry_run_diff_is_linear(tmp_path, capsys, monkeypatch):
+    from lambda_runtime_rules.commands.fix import unified_diff
+
+    old = "".join(f"  F{i}:\n    Runtime: python3.8\n" for i in range(20_000))
+    start = time.perf_counter()
+    diff = unified_diff(old, old.replace("python3.8", "python3.11"), "t.yaml")
+    assert time.perf_counter() - start < 10  # difflib's matcher: over 300 s
+    assert diff.count("+    Runtime: python3.11\n") == 20_000
+    _clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    function = "  F{i}:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.8\n"
+    (tmp_path / "t.yaml").write_text("Resources:\n" + "".join(function.format(i=i) for i in range(4_000)))
+    start = time.perf_counter()
+    code, out, _ = run_cli(capsys, "fix", "--dry-run", "--as-of", AS_OF, "t.yaml")
+    assert time.perf_counter() - start < 60 and code == 1  # 24 s before, most of it in the diff
+    assert out.count("+      Runtime: python3.11\n") == 4_000
