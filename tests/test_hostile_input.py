@@ -563,3 +563,24 @@ def test_dry_run_diff_is_linear(tmp_path, capsys, monkeypatch):
     code, out, _ = run_cli(capsys, "fix", "--dry-run", "--as-of", AS_OF, "t.yaml")
     assert time.perf_counter() - start < 60 and code == 1  # 24 s before, most of it in the diff
     assert out.count("+      Runtime: python3.11\n") == 4_000
+
+
+@needs_fifo
+@pytest.mark.usefixtures("deadline")
+def test_fifo_among_terraform_folders_and_script_imports(tmp_path, capsys, monkeypatch):
+    _clean_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    for folder in ("a", "b"):  # two folders: the local-module pre-filter reads every .tf file
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "main.tf").write_text('resource "aws_lambda_function" "f" {\n  runtime = "python3.7"\n}\n')
+    _fifo(tmp_path / "b" / "pipe.tf")
+    code, out, err = run_cli(capsys, "check", "--as-of", AS_OF, ".")
+    assert code == 2 and "pipe.tf: cannot read: not a regular file" in err and out.count("EL1002") == 2
+    (tmp_path / "sls").mkdir()
+    (tmp_path / "sls" / "serverless.ts").write_text(
+        "import { rt } from './pipe';\nexport default { service: 's', provider: { name: 'aws', runtime: rt },"
+        " functions: { f: { handler: 'h' } } };\n"
+    )
+    _fifo(tmp_path / "sls" / "pipe.ts")
+    code, _, err = run_cli(capsys, "check", "--as-of", AS_OF, "sls/serverless.ts")
+    assert "Traceback" not in err and code in (0, 2)

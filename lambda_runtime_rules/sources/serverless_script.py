@@ -475,7 +475,7 @@ class _Loader:
                 tag(document, path)
                 return document
             if lowered.endswith(SCRIPT_SUFFIXES):
-                data = Path(path).read_bytes()
+                data = files.read_bytes(path, MAX_FILE_BYTES)  # never a FIFO or a huge file
                 data.decode("utf-8")
                 return self.module_from_bytes(data, path, lowered.endswith(_TYPESCRIPT), root=False)
         except Exception:  # unreadable or malformed: the import stays unresolved

@@ -850,9 +850,8 @@ def _mentions_local_source(folder: str) -> bool:
         if not name.lower().endswith(TERRAFORM_SUFFIXES) or size > _MAX_FILE_BYTES:
             continue
         try:
-            with open(os.path.join(folder, name), "rb") as handle:
-                data = handle.read()
-        except OSError:
+            data = files.read_bytes(os.path.join(folder, name), _MAX_FILE_BYTES)
+        except files.FileProblem:  # a FIFO or an unreadable file: reported when the folder is read
             continue
         if b'"./' in data or b'"../' in data or b'".\\' in data or b'"..\\' in data:
             return True
