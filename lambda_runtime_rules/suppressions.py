@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from . import files
 from .model import Subject, Suppression
 from .rules import BY_CHECKOV_ID, BY_CODE
 
@@ -139,9 +140,8 @@ def _comments(file: str, path: str) -> _Found:
 @lru_cache(maxsize=64)
 def _comments_cached(file: str, path: str, mtime: int, size: int) -> _Found:
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
+        data = files.read_bytes(path)  # regular files only, within the size cap
+    except files.FileProblem:
         return (), {}
     if b"lambda-runtime-rules" not in data and b":skip=" not in data:  # most files: nothing to read
         return (), {}
