@@ -584,3 +584,22 @@ def test_fifo_among_terraform_folders_and_script_imports(tmp_path, capsys, monke
     _fifo(tmp_path / "sls" / "pipe.ts")
     code, _, err = run_cli(capsys, "check", "--as-of", AS_OF, "sls/serverless.ts")
     assert "Traceback" not in err and code in (0, 2)
+
+
+@pytest.mark.parametrize("broken", ["digits", "glob"])
+def test_cfn_lint_names_the_broken_setting(tmp_path, broken):
+    """Items 6 and 7 in cfn-lint: the setting is named (once an unnamed internal error naming the template)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    if broken == "digits":
+        env["LAMBDA_RUNTIME_RULES_WARN_DAYS"] = "①"
+        expected = "LAMBDA_RUNTIME_RULES_WARN_DAYS: '①' is not a whole number of days >= 0"
+    else:
+        (tmp_path / CONFIG_FILE).write_text(
+            "exceptions:\n  - {resource: F, rule: EL3001, expires: 2027-01-01, reason: r, file: '.'}\n"
+        )
+        expected = f"{CONFIG_FILE}: exceptions: exceptions[0]: file: '.' is not a usable glob"
+    (tmp_path / "t.yaml").write_text(BLOCKED)
+    cfn_lint = [str(Path(sys.executable).parent / "cfn-lint"), "--append-rules=lambda_runtime_rules.cfn_lint", "t.yaml"]
+    result = subprocess.run(cfn_lint, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert expected in " ".join(result.stdout.split()), result.stdout + result.stderr  # cfn-lint wraps lines
+    assert "internal error" not in result.stdout + result.stderr and result.returncode != 0
