@@ -62,6 +62,7 @@ class Runtime:
     managed: bool
     sources: tuple[str, ...]
     notes: str = ""
+    cdk: str = ""  # aws-cdk-lib's Runtime constant name ('' when it has none); see sources/cdk.py for spellings
 
     @cached_property
     def order_key(self) -> tuple[Version, int, str]:
@@ -181,6 +182,7 @@ def _record(entry: Mapping[str, Any]) -> Runtime:
         managed=bool(entry.get("managed", True)),
         sources=tuple(entry["sources"]),
         notes=entry.get("notes", ""),
+        cdk=entry.get("cdk", ""),
     )
 
 
