@@ -44,6 +44,18 @@ class CatalogError(Exception):
 
 
 @dataclass(frozen=True)
+class Image:
+    """A runtime's AWS Lambda base image: ``public.ecr.aws/lambda/<repository>:<tag>``, for these architectures.
+
+    ``tags[0]`` is the tag ``fix`` writes. Date stamps and architecture suffixes are read by rule (``images``).
+    """
+
+    repository: str
+    tags: tuple[str, ...]
+    architectures: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Runtime:
     """One runtime identifier and its facts. Dates are Pacific calendar days; None means not announced."""
 
@@ -63,6 +75,7 @@ class Runtime:
     sources: tuple[str, ...]
     notes: str = ""
     cdk: str = ""  # aws-cdk-lib's Runtime constant name ('' when it has none); see sources/cdk.py for spellings
+    image: Image | None = None  # its AWS Lambda base image, when AWS published one
 
     @cached_property
     def order_key(self) -> tuple[Version, int, str]:
@@ -104,6 +117,19 @@ class Catalog:
             if runtime.managed:
                 families.setdefault(runtime.family, []).append(runtime)
         return {name: tuple(sorted(members, key=lambda r: r.order_key)) for name, members in families.items()}
+
+    def by_image(self, repository: str, tag: str) -> Runtime | None:
+        """The runtime whose base image is ``<repository>:<tag>`` (a base tag, without stamp or suffix)."""
+        return self._images.get((repository, tag))
+
+    @cached_property
+    def _images(self) -> dict[tuple[str, str], Runtime]:
+        return {
+            (runtime.image.repository, tag): runtime
+            for runtime in self.runtimes.values()
+            if runtime.image is not None
+            for tag in runtime.image.tags
+        }
 
     def __iter__(self) -> Iterator[Runtime]:
         return iter(self.runtimes.values())
@@ -165,6 +191,12 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def _image(value: Mapping[str, Any] | None) -> Image | None:
+    if value is None:
+        return None
+    return Image(value["repository"], tuple(value["tags"]), tuple(value["architectures"]))
+
+
 def _record(entry: Mapping[str, Any]) -> Runtime:
     return Runtime(
         identifier=entry["identifier"],
@@ -183,6 +215,7 @@ def _record(entry: Mapping[str, Any]) -> Runtime:
         sources=tuple(entry["sources"]),
         notes=entry.get("notes", ""),
         cdk=entry.get("cdk", ""),
+        image=_image(entry.get("images")),
     )
 
 
