@@ -54,7 +54,11 @@ def is_candidate(path: Path) -> bool:
         return True
     from .sources.serverless_script import is_config_script
 
-    return is_config_script(path)
+    if is_config_script(path):
+        return True
+    from .sources import cdk  # CDK app source: a candidate only when it mentions the CDK's Lambda module
+
+    return cdk.is_source(path) and cdk.mentions_file(path)
 
 
 def is_terraform(path: Path) -> bool:
@@ -99,7 +103,11 @@ def iter_files(paths: list[str]) -> list[Path]:
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
                 for name in sorted(files):
                     candidate = Path(root) / name
-                    if is_candidate(candidate) and not name.lower().endswith(TFVARS_SUFFIXES):
+                    if (
+                        is_candidate(candidate)
+                        and not name.lower().endswith(TFVARS_SUFFIXES)
+                        and not _generated_source(candidate, path)
+                    ):
                         add(candidate)
         elif path.name.lower().endswith(TERRAFORM_SUFFIXES + TFVARS_SUFFIXES) and path.is_file():
             if is_terraform(path):
@@ -108,6 +116,13 @@ def iter_files(paths: list[str]) -> list[Path]:
         else:
             add(path)
     return found
+
+
+def _generated_source(candidate: Path, top: Path) -> bool:
+    """Source under build output or dependencies (cdk.out assets, dist/, target/): not the user's CDK app."""
+    from .sources import cdk
+
+    return cdk.is_source(candidate) and not cdk.SKIP_DIRS.isdisjoint(candidate.relative_to(top).parts[:-1])
 
 
 def module_folders(files: Sequence[Path]) -> frozenset[str]:
@@ -161,8 +176,12 @@ def load_subjects(path: Path, var_files: Sequence[str] = (), as_module: bool = F
         return _complete("terraform", subjects, notes)
     if path.name.lower().endswith(TFVARS_SUFFIXES):
         return "", []
-    from .sources import serverless_script
+    from .sources import cdk, serverless_script
 
+    if cdk.is_source(path) and not serverless_script.is_config_script(path):  # CDK app source: parsed, never run
+        kind, found, problems = cdk.load(display)
+        if kind or problems or not serverless_script.is_script(path):
+            return _complete(kind, found, problems)
     if serverless_script.is_script(path):  # serverless.ts / .js: read statically, never run
         return _complete(*serverless_script.load(display))
     from .loader import LoadError, load_file_documents

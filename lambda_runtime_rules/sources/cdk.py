@@ -39,6 +39,7 @@ __all__ = [
     "language_of",
     "load",
     "mentions_cdk_lambda",
+    "mentions_file",
     "spelling",
     "token_edits",
 ]
@@ -57,7 +58,9 @@ LANGUAGES = {
     ".cs": "csharp",
     ".go": "go",
 }
-SKIP_DIRS = frozenset({"cdk.out", "node_modules", "bin", "obj", "target", "build", "dist", "vendor", ".gradle"})
+SKIP_DIRS = frozenset(
+    {"cdk.out", "node_modules", "obj", "target", "build", "dist", "vendor", ".gradle", "site-packages", "env"}
+)
 """Build output and dependencies: generated or not the user's code (``.venv``/``venv`` are skipped by scan)."""
 
 _MODULE_MARKERS = (b"aws-lambda", b"aws_lambda", b"awslambda", b"services.lambda", b"AWS.Lambda")
@@ -84,6 +87,14 @@ def mentions_cdk_lambda(data: bytes) -> bool:
     Most source files in an app are handlers and libraries; they are never parsed.
     """
     return (b"cdk" in data or b"CDK" in data) and any(marker in data for marker in _MODULE_MARKERS)
+
+
+def mentions_file(path: Union[str, Path]) -> bool:
+    """The pre-filter on a file on disk; a file that cannot be read is not ours to report (False)."""
+    try:
+        return mentions_cdk_lambda(files.read_bytes(path, MAX_FILE_BYTES))
+    except files.FileProblem:
+        return False
 
 
 def spelling(constant: str, language: str) -> str:
@@ -211,7 +222,8 @@ _UNKNOWN = None
 
 
 def _key(name: str) -> str:
-    """Props compared across languages: ``runtimeManagementMode``, ``runtime_management_mode``, ``RuntimeManagementMode``."""
+    """Props compared across languages: ``runtimeManagementMode``, ``runtime_management_mode``,
+    ``RuntimeManagementMode`` are one key."""
     return name.replace("_", "").lower()
 
 
@@ -345,7 +357,8 @@ class _PythonReader(_Reader):
             if not name[:1].isupper():
                 continue
             args = node.child_by_field_name("arguments")
-            positional = [a for a in args.named_children if a.type not in ("keyword_argument", "comment")] if args else []
+            children = args.named_children if args is not None else []
+            positional = [a for a in children if a.type not in ("keyword_argument", "comment")]
             if len(positional) < 2:
                 continue
             props = {
@@ -411,7 +424,8 @@ class _JavaReader(_Reader):
                 yield _Construct(chain[0], chain[1], _props(chain[2]), node)
 
     def chain(self, node: Any, depth: int) -> Optional[tuple[str, Any, dict[str, Any]]]:
-        """``X.Builder.create(scope, "Id").a(..).b(..)`` -> (X, id node, props); ``XProps.builder()...`` -> ('', None, props)."""
+        """``X.Builder.create(scope, "Id").a(..).b(..)`` -> (X, id node, props);
+        ``XProps.builder()...`` -> ('', None, props)."""
         props: dict[str, Any] = {}
         while node is not None and node.type == "method_invocation" and depth < 256:
             depth += 1
@@ -840,7 +854,10 @@ def token_edits(text: str, edits: Sequence[Any], catalog: Any, path: str) -> tup
         if old is None or not old.cdk:
             manual.append(Manual(edit.line, edit.old, "not a Runtime constant here: change it by hand", edit.file))
         elif new is None or not new.cdk:
-            reason = f"aws-cdk-lib has no Runtime constant for {edit.new}: upgrade aws-cdk-lib, or write new Runtime('{edit.new}')"
+            reason = (
+                f"aws-cdk-lib has no Runtime constant for {edit.new}: "
+                f"upgrade aws-cdk-lib, or write new Runtime('{edit.new}')"
+            )
             manual.append(Manual(edit.line, edit.old, reason, edit.file))
         else:
             out.append(Edit(edit.line, edit.column, _token(old.cdk, language), _token(new.cdk, language), edit.file))
