@@ -317,8 +317,14 @@ def subjects_for_text(text: str, filename: str) -> Loaded:
         except terraform.TerraformError as exc:
             message = str(exc)
             raise InputError(message if message.startswith(filename) else f"{filename}: {message}") from None
-    from .sources import serverless_script
+    from .sources import cdk, serverless_script
 
+    if cdk.is_source(filename) and not serverless_script.is_config_script(Path(filename)):
+        kind, found, problems = cdk.load(filename, text.encode("utf-8", "surrogatepass"))
+        if problems:
+            raise InputError("; ".join(problems))
+        if kind or not serverless_script.is_script(Path(filename)):
+            return Loaded("cdk", kind, found)
     if serverless_script.is_script(Path(filename)):  # serverless.ts / .js: findings to report, never to rewrite
         kind, subjects, problems = serverless_script.load(filename, text)
         if problems:
@@ -362,7 +368,7 @@ def apply_edits(text: str, fmt: str, edits: Sequence[Edit]) -> tuple[str, list[E
     """
     if not edits:
         return text, [], []
-    locate = {"yaml": _YamlTokens, "json": _JsonTokens, "terraform": _HclTokens}[fmt](text)
+    locate = {"yaml": _YamlTokens, "json": _JsonTokens, "terraform": _HclTokens, "cdk": _SourceTokens}[fmt](text)
     groups: dict[tuple[int, int], list[Edit]] = {}
     for edit in edits:
         groups.setdefault((edit.line, edit.column), []).append(edit)
@@ -541,6 +547,35 @@ class _HclTokens:
         if not isinstance(value, str):
             value = source[1:-1]
         return _Token(offset, index + 1, value, '"', source[1:-1] == value)
+
+
+class _SourceTokens:
+    """CDK app source: the constant's name token (``PYTHON_3_8``, Go's ``Runtime_PYTHON_3_8``) or a one-line
+    string literal, at the position tree-sitter gave (lines counted on ``\n``, columns in characters)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = _LineIndex(text, ("\n",))
+
+    def at(self, line: int, column: int) -> _Token | str:
+        text = self.text
+        offset = self.lines.offset(line, column)
+        if offset is None:
+            return f"nothing at column {column}"
+        quote = text[offset]
+        if quote in "'\"`":
+            end = offset + 1
+            while end < len(text) and text[end] not in (quote, "\\", "\n"):
+                end += 1
+            if end >= len(text) or text[end] != quote:
+                return "a string with escapes or line breaks: edit it by hand"
+            return _Token(offset, end + 1, text[offset + 1 : end], quote, True)
+        end = offset
+        while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+            end += 1
+        if end == offset:
+            return f"no constant starts at column {column}"
+        return _Token(offset, end, text[offset:end], "", True)
 
 
 def is_generated(path: Path) -> bool:
