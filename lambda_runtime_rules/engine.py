@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from enum import Enum
 
 from .catalog import Catalog, Runtime
+from .images import Match, display, match, parse
 from .model import Finding, FunctionSubject, LayerSubject, Subject, Value
 from .settings import Settings
 
@@ -128,6 +129,47 @@ def latest_upgrade(runtime: Runtime, catalog: Catalog, as_of: dt.date) -> Runtim
         if candidate.order_key > runtime.order_key and _safe(candidate, as_of, 0):
             return candidate
     return None
+
+
+def minimal_image_upgrade(
+    runtime: Runtime, catalog: Catalog, as_of: dt.date, warn_days: int, architecture: str = ""
+) -> Runtime | None:
+    """The oldest newer runtime whose base image is in the same repository (for this architecture, when one is
+    named) and is not deprecated within the window. Block phases do not matter: they apply to .zip functions only.
+    """
+    image = runtime.image
+    if image is None:
+        return None
+    horizon = _plus_days(as_of, warn_days)
+    for candidate in catalog.family(runtime.family):
+        found = candidate.image
+        if (
+            candidate.order_key > runtime.order_key
+            and not candidate.preview
+            and found is not None
+            and found.repository == image.repository
+            and (not architecture or architecture in found.architectures)
+            and (candidate.deprecated is None or candidate.deprecated > horizon)
+        ):
+            return candidate
+    return None
+
+
+def image_upgrade_advice(runtime: Runtime, catalog: Catalog, settings: Settings, architecture: str = "") -> str:
+    """'rebuild on python:3.11 (minimal safe upgrade) or python:3.14 (successor)': images, not identifiers."""
+    minimal = minimal_image_upgrade(runtime, catalog, settings.as_of, settings.warn_days, architecture)
+    successor = catalog.get(runtime.successor) if runtime.successor else None
+    if successor is not None and successor.image is None:
+        successor = None
+    if minimal is None:
+        if successor is not None and successor.family != runtime.family:
+            return f"move to {display(successor)} (successor; a different family, so code changes are needed)"
+        if successor is not None:
+            return f"rebuild on {display(successor)} (successor)"
+        return "no supported base image of the same family is in the catalog"
+    if successor is None or successor.identifier == minimal.identifier:
+        return f"rebuild on {display(minimal)}"
+    return f"rebuild on {display(minimal)} (minimal safe upgrade) or {display(successor)} (successor)"
 
 
 def upgrade_advice(runtime: Runtime, catalog: Catalog, settings: Settings) -> str:
@@ -274,8 +316,84 @@ def _function(subject: FunctionSubject, settings: Settings, catalog: Catalog) ->
                     runtime.identifier,
                 )
 
+    _base_images(subject, settings, catalog, out)
     _update_mode(subject, settings, out)
     return out.findings
+
+
+def _base_images(subject: FunctionSubject, settings: Settings, catalog: Catalog, out: _Collector) -> None:
+    """A function built FROM an AWS Lambda base image, judged by AWS's policy for images.
+
+    Deprecation means AWS publishes no more patched base images (WL1003), announced ahead by WL1004; blocking
+    function create and update applies to .zip functions only, so an image never gets EL1001/EL1002. An
+    architecture the runtime has no image for (a tag suffix or ``--platform``) is EL2001.
+    """
+    as_of = settings.as_of
+    platforms = [arch for arch in _strings(subject.architectures) if arch.value in ARCHITECTURES]
+    for value in _strings(subject.base_images):
+        reference = parse(value.value)  # type: ignore[arg-type]
+        if reference is None:
+            continue
+        found = match(reference, catalog)
+        runtime = found.runtime
+        if runtime is None or runtime.image is None:
+            _unknown_image(out, value, found, catalog)
+            continue
+        if not runtime.managed or runtime.preview:
+            continue
+        name, rid = reference.display, runtime.identifier
+        advice = image_upgrade_advice(runtime, catalog, settings, found.architecture)
+        left = deprecation_ahead(runtime, as_of, settings.warn_days)
+        if _reached(runtime.deprecated, as_of):
+            out.add(
+                "WL1003",
+                value,
+                f"Base image {name} ({rid}) is deprecated since {runtime.deprecated}: AWS publishes no more patched "
+                f"base images for it (the create and update blocks apply to .zip functions only); {advice}"
+                f"{_suffix(value)}",
+                rid,
+            )
+        elif left is not None:
+            out.add(
+                "WL1004",
+                value,
+                f"Base image {name} ({rid}) will be deprecated on {runtime.deprecated}, in {_days(left)}: AWS "
+                f"stops publishing patched base images for it then; {advice}{_suffix(value)}",
+                rid,
+            )
+        wanted = [(value, found.architecture)] if found.architecture else []
+        wanted += [(arch, str(arch.value)) for arch in platforms]
+        for where, arch in wanted:
+            if arch not in runtime.image.architectures:
+                out.add(
+                    "EL2001",
+                    where,
+                    f"Base image {name} ({rid}, {runtime.os_label or 'unknown OS'}) has no {arch} image; AWS "
+                    f"publishes it for {', '.join(runtime.image.architectures)}{_suffix(where)}",
+                    rid,
+                )
+
+
+def _unknown_image(out: _Collector, value: Value, found: Match, catalog: Catalog) -> None:
+    reference = found.reference
+    tags = sorted(
+        f"{r.image.repository}:{tag}"
+        for r in catalog
+        if r.image is not None and r.managed and not r.preview
+        for tag in r.image.tags
+    )
+    if found.base == "" and reference.tag.split("-")[0] in ("", "latest"):
+        why = "latest moves to every new runtime, so no runtime can be judged; pin a runtime's tag"
+    else:
+        hint = difflib.get_close_matches(reference.display, tags, n=1)
+        why = "a typo, or newer than the catalog" + (f"; did you mean {hint[0]}?" if hint else "")
+    out.add(
+        "WL1005",
+        value,
+        f"Base image {reference.display} maps to no runtime in the catalog (reviewed {catalog.reviewed}): {why}"
+        f"{_suffix(value)}",
+        reference.display,
+    )
 
 
 def _update_mode(subject: FunctionSubject, settings: Settings, out: _Collector) -> None:

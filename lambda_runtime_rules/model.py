@@ -72,6 +72,10 @@ class FunctionSubject:
     # The function a Globals value is inherited by; set when reporting on the Globals section.
     applies_to: str = ""
     suppressions: tuple[Suppression, ...] = ()
+    # A function deployed as a container image: every AWS Lambda base image its Dockerfile builds FROM, as written
+    # (``public.ecr.aws/lambda/python:3.12-arm64``), positioned on the tag. The engine maps each to its runtime and
+    # judges it by the image policy (no block phases for images).
+    base_images: tuple[Value, ...] = ()
 
 
 @dataclass(frozen=True)

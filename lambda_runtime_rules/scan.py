@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .catalog import Catalog
 from .engine import evaluate_all
+from .files import FileProblem
 from .model import Finding, Subject
 from .settings import Settings
 from .suppressions import attach
@@ -52,9 +53,10 @@ def is_candidate(path: Path) -> bool:
     name = path.name.lower()
     if name.endswith(YAML_SUFFIXES + JSON_SUFFIXES + TERRAFORM_SUFFIXES + TFVARS_SUFFIXES):
         return True
+    from .sources.dockerfile import is_dockerfile
     from .sources.serverless_script import is_config_script
 
-    if is_config_script(path):
+    if is_dockerfile(path) or is_config_script(path):
         return True
     from .sources import cdk  # CDK app source: a candidate only when it mentions the CDK's Lambda module
 
@@ -176,7 +178,14 @@ def load_subjects(path: Path, var_files: Sequence[str] = (), as_module: bool = F
         return _complete("terraform", subjects, notes)
     if path.name.lower().endswith(TFVARS_SUFFIXES):
         return "", []
-    from .sources import cdk, serverless_script
+    from .sources import dockerfile, serverless_script
+
+    if dockerfile.is_dockerfile(path):  # the FROM of a container-image function
+        try:
+            return _complete("dockerfile", list(dockerfile.load(path)), [])
+        except FileProblem as exc:
+            raise InputError(f"{display}: {exc}") from None
+    from .sources import cdk
 
     if cdk.is_source(path) and not serverless_script.is_config_script(path):  # CDK app source: parsed, never run
         kind, found, problems = cdk.load(display)
