@@ -179,13 +179,11 @@ def _runtime_constants() -> dict[str, str]:
     return {runtime.cdk: runtime.identifier for runtime in default_catalog() if runtime.cdk}
 
 
-def library_function(cdk_path: str, logical_id: str = "") -> Optional[LibraryFunction]:
-    """The library construct that created a function in a synthesised template, by path segment or logical ID."""
+def library_function(cdk_path: str) -> Optional[LibraryFunction]:
+    """The library construct that created a function in a synthesised template, by a segment of its path."""
     segments = [s for s in cdk_path.split("/") if s]
     for entry in data().library:
         if any(entry.owns(segment) for segment in segments):
-            return entry
-        if logical_id and not cdk_path and logical_id.startswith(entry.prefix.replace("::", "")):
             return entry
     return None
 

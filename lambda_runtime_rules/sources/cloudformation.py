@@ -16,6 +16,7 @@ resource attribute (``"*"`` or a list of property names) drops inherited propert
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any, Optional, Union
 
 from ..loader import position
@@ -99,6 +100,11 @@ def _function(
         # "missing its ARN". The engine reads a non-string value as exactly that.
         line, column = position(arn[0])
         arns = (Value(None, line, column, arn[1]),)
+    note = _cdk_note(resource)
+    if note:  # CDK output: every finding and report row names the construct (or the library that owns it)
+        runtimes, arches, modes, arns = (
+            tuple(replace(v, via=_join(v.via, note)) for v in values) for values in (runtimes, arches, modes, arns)
+        )
     uses_globals = any(via for _, via in (runtime, architectures, mode, arn, config_node))
     line = position(config_node[0])[0] if config_node[0] is not None else 0
     return FunctionSubject(
@@ -113,6 +119,20 @@ def _function(
         applies_to=name if uses_globals else "",
         suppressions=from_metadata(resource),
     )
+
+
+def _cdk_note(resource: dict[Any, Any]) -> str:
+    """The construct a synthesised function comes from (``aws:cdk:path``), and whether aws-cdk-lib owns it."""
+    path = _get(_dict(_get(resource, "Metadata")), "aws:cdk:path")
+    if not isinstance(path, str) or not path:
+        return ""
+    from . import cdk
+
+    construct = str(path)[: -len("/Resource")] if str(path).endswith("/Resource") else str(path)
+    owner = cdk.library_function(str(path))
+    if owner is None:
+        return f"construct {construct}"
+    return f"created by {owner.construct} of {owner.module} at {construct}: upgrade aws-cdk-lib, not this code"
 
 
 def _for_function(found: _Found, name: str) -> _Found:
