@@ -70,7 +70,11 @@ def test_entry_is_a_declared_console_script() -> None:
         ("stack.template", True),
         ("infra/main.tf", True),
         ("serverless.YML", True),
-        ("setup.py", False),
+        ("setup.py", True),  # CDK app source: the pre-filter decides
+        ("app/src/main/java/com/example/AppStack.java", True),
+        ("src/App/AppStack.cs", True),
+        ("main.go", True),
+        ("build.gradle", False),
         ("README.md", False),
         ("main.tf.json.bak", False),
         ("infra/main.tf.json", True),
@@ -78,8 +82,9 @@ def test_entry_is_a_declared_console_script() -> None:
         ("infra/prod.auto.tfvars.json", True),
         ("svc/serverless.ts", True),
         ("serverless.js", True),
-        ("src/handler.ts", False),
-        ("lib/serverless-helpers/index.js", False),
+        ("src/handler.ts", True),
+        ("lib/serverless-helpers/index.js", True),
+        ("lib/stack.ts.orig", False),
     ],
 )
 def test_hooks_select_yaml_json_and_terraform_files(name: str, selected: bool) -> None:
