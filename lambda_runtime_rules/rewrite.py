@@ -20,7 +20,16 @@ from typing import Any
 import yaml
 
 from .catalog import Catalog
-from .engine import MODE_MANUAL, evaluate, latest_upgrade, minimal_upgrade, upgrade_advice
+from .engine import (
+    MODE_MANUAL,
+    evaluate,
+    image_upgrade_advice,
+    latest_upgrade,
+    minimal_image_upgrade,
+    minimal_upgrade,
+    upgrade_advice,
+)
+from .images import match, parse
 from .model import FunctionSubject, LayerSubject, Subject, Value
 from .settings import Settings
 
@@ -145,6 +154,12 @@ def plan(
         if not flagged:
             continue
         pinned = _pinned(subject)
+        for value in subject.base_images if isinstance(subject, FunctionSubject) else ():
+            entry = _image_edit(value, subject, flagged, settings, catalog, target)
+            if isinstance(entry, Manual):
+                manual(entry)
+            elif entry is not None:
+                edits.setdefault((entry.file, entry.line, entry.column, entry.old), entry)
         for value in values:
             old = str(value.value)
             file = value.file or subject.file
@@ -194,6 +209,51 @@ def plan(
     result.edits = sorted(edits.values(), key=lambda e: (e.file, e.line, e.column, e.old))
     result.manual.sort(key=lambda m: (m.file, m.line, m.runtime, m.reason))
     return result
+
+
+def _image_edit(
+    value: Value,
+    subject: FunctionSubject,
+    flagged: set[tuple[str, int, int, str]],
+    settings: Settings,
+    catalog: Catalog,
+    target: str,
+) -> Edit | Manual | None:
+    """The tag edit that moves a flagged base image to a newer runtime's image of the same repository.
+
+    Only the base tag's characters change (``3.8`` -> ``3.11``): registry, architecture suffix and everything
+    else on the line stay. A digest or a date-stamped tag pins one published build, which the new tag would
+    contradict, so those are manual. A template function built from a Dockerfile is edited in the Dockerfile
+    itself (its own subjects), never through the template.
+    """
+    reference = parse(str(value.value)) if isinstance(value.value, str) else None
+    found = match(reference, catalog) if reference is not None else None
+    runtime = found.runtime if found is not None else None
+    if reference is None or found is None or runtime is None:
+        return None
+    file = value.file or subject.file
+    if (file, value.line, value.column, runtime.identifier) not in flagged or file != subject.file:
+        return None
+    if not value.line:
+        return Manual(subject.line, reference.display, "the value's position in the file is unknown", file)
+    stamped = reference.tag.split("@")[0] not in (found.base, f"{found.base}-{found.architecture}")
+    if reference.digest or stamped:
+        what = "a digest" if reference.digest else "a dated build tag"
+        advice = image_upgrade_advice(runtime, catalog, settings, found.architecture)
+        reason = f"pinned by {what}: change the tag and the pin together ({advice})"
+        return Manual(value.line, reference.display, reason, file)
+    warn_days = 0 if target == "latest" else settings.warn_days
+    successor = minimal_image_upgrade(runtime, catalog, settings.as_of, warn_days, found.architecture)
+    if target == "latest":
+        while successor is not None:
+            newer = minimal_image_upgrade(successor, catalog, settings.as_of, 0, found.architecture)
+            if newer is None:
+                break
+            successor = newer
+    if successor is None or successor.image is None:
+        advice = image_upgrade_advice(runtime, catalog, settings, found.architecture)
+        return Manual(value.line, reference.display, advice, file)
+    return Edit(value.line, value.column, found.base, successor.image.tags[0], file)
 
 
 def _no_duplicates(
@@ -303,7 +363,10 @@ def subjects_for_text(text: str, filename: str) -> Loaded:
     Raises ``scan.InputError`` (one line naming the file) when the text does not parse.
     """
     from .scan import InputError, subjects_from_document
+    from .sources import dockerfile
 
+    if dockerfile.is_dockerfile(Path(filename)):  # FROM tags; positions are the reader's, in exactly this text
+        return Loaded("dockerfile", "dockerfile", list(dockerfile.subjects(text, filename)))
     fmt = detect_format(text, filename)
     if fmt == "terraform":
         from .sources import terraform
@@ -368,7 +431,8 @@ def apply_edits(text: str, fmt: str, edits: Sequence[Edit]) -> tuple[str, list[E
     """
     if not edits:
         return text, [], []
-    locate = {"yaml": _YamlTokens, "json": _JsonTokens, "terraform": _HclTokens, "cdk": _SourceTokens}[fmt](text)
+    tokens = {"yaml": _YamlTokens, "json": _JsonTokens, "terraform": _HclTokens, "cdk": _SourceTokens}
+    locate = {**tokens, "dockerfile": _ImageTagTokens}[fmt](text)
     groups: dict[tuple[int, int], list[Edit]] = {}
     for edit in edits:
         groups.setdefault((edit.line, edit.column), []).append(edit)
@@ -576,6 +640,28 @@ class _SourceTokens:
         if end == offset:
             return f"no constant starts at column {column}"
         return _Token(offset, end, text[offset:end], "", True)
+
+
+class _ImageTagTokens:
+    """A Dockerfile's image tag (or the ARG default that holds it), at the position the reader gave: the run of
+    characters up to the architecture suffix, a digest, a quote, a closing brace or whitespace."""
+
+    _ENDS = frozenset(" \t\r\n-@\"'}`\\")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = _LineIndex(text, ("\r", "\n"))
+
+    def at(self, line: int, column: int) -> _Token | str:
+        offset = self.lines.offset(line, column)
+        if offset is None:
+            return f"nothing at column {column}"
+        end = offset
+        while end < len(self.text) and self.text[end] not in self._ENDS:
+            end += 1
+        if end == offset:
+            return f"no image tag starts at column {column}"
+        return _Token(offset, end, self.text[offset:end], "", True)
 
 
 def is_generated(path: Path) -> bool:
