@@ -68,6 +68,7 @@ def subjects(template: object, file: str = "", problems: list[str] | None = None
         if kind in _FUNCTION_TYPES:
             inherited = globals_function if kind == _SAM_FUNCTION else {}
             out.append(_function(name, resource, kind, _ignore_globals(resource, inherited), resolver, file))
+            out[-1] = _built_image(out[-1], resource, file, problems)  # type: ignore[arg-type]
         elif kind in _LAYER_TYPES:
             out.append(_layer(name, resource, kind, resolver, file))
         if resolver.capped and problems is not None:
@@ -118,6 +119,36 @@ def _function(
         resource_type=kind,
         applies_to=name if uses_globals else "",
         suppressions=from_metadata(resource),
+    )
+
+
+def _built_image(
+    subject: FunctionSubject, resource: dict[Any, Any], file: str, problems: list[str] | None
+) -> FunctionSubject:
+    """A SAM image function built from a Dockerfile the repository holds (``Metadata: DockerContext``, optional
+    ``Dockerfile``, ``DockerBuildTarget``, ``DockerBuildArgs``): its base image is judged, under its own name."""
+    if _get(_dict(_get(resource, "Properties")), "PackageType") != "Image":
+        return subject
+    metadata = _dict(_get(resource, "Metadata"))
+    context = _get(metadata, "DockerContext")
+    if not isinstance(context, str) or not context:
+        return subject
+    name, target = _get(metadata, "Dockerfile"), _get(metadata, "DockerBuildTarget")
+    args = {
+        key: Value(str(node), *position(node), f"from DockerBuildArgs {key}", file)
+        for key, node in dict.items(_dict(_get(metadata, "DockerBuildArgs")))
+        if isinstance(key, str) and isinstance(node, (str, int, float)) and not isinstance(node, bool)
+    }
+    from . import dockerfile
+
+    return dockerfile.for_function(
+        subject,
+        file,
+        context,
+        name if isinstance(name, str) else "",
+        target if isinstance(target, str) else "",
+        args,
+        problems,
     )
 
 

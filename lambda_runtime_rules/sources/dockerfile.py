@@ -16,11 +16,11 @@ keeps references to ``public.ecr.aws/lambda/...`` and ``amazon/aws-lambda-...`` 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from ..files import read_text
+from ..files import FileProblem, read_text
 from ..images import parse, platform_architecture
 from ..model import FunctionSubject, Value
 
@@ -369,3 +369,32 @@ def built_image(
     if root.image is None:
         return (), ()
     return (root.image,), ((root.platform,) if root.platform is not None else ())
+
+
+def for_function(
+    subject: FunctionSubject,
+    config_file: str,
+    folder: str,
+    name: str = "",
+    target: str = "",
+    build_args: Mapping[str, Value] | None = None,
+    problems: list[str] | None = None,
+) -> FunctionSubject:
+    """An image function that a template builds from a Dockerfile in the repository, judged by that FROM.
+
+    ``folder`` (SAM ``DockerContext``, Serverless ``provider.ecr.images.<name>.path``) is relative to the file
+    that names it; ``name`` is the Dockerfile in it. A Dockerfile that cannot be read is one line in
+    ``problems`` (exit 2); the function then stays unresolved, as any image function without one.
+    """
+    if not config_file:
+        return subject
+    path = Path(config_file).parent / folder / (name or "Dockerfile")
+    try:
+        found, platforms = built_image(path, target, build_args)
+    except FileProblem as exc:
+        if problems is not None:
+            problems.append(f"{config_file}:{subject.line}: {subject.resource}: {path}: {exc}")
+        return subject
+    note = f"the image of {subject.resource}"  # the finding sits in the Dockerfile: say whose image it builds
+    found = tuple(replace(v, via=f"{v.via}; {note}" if v.via else note) for v in found)
+    return replace(subject, base_images=found, architectures=subject.architectures + platforms)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any, Optional, Union
 
 from ..loader import StrNode, position
@@ -100,7 +101,7 @@ def subjects(doc: object, file: str = "", problems: Optional[list[str]] = None) 
     provider = provider if isinstance(provider, dict) else {}
     out: list[Subject] = []
     for name, key, function in reader.items(_get(doc, "functions")):
-        out.append(reader.function(provider, name, key, function))
+        out.append(_built_image(reader.function(provider, name, key, function), function, provider, problems))
     for name, key, layer in reader.items(_get(doc, "layers")):
         out.append(reader.layer(name, key, layer))
     return out
@@ -135,6 +136,41 @@ def _aws(provider: object) -> bool:
 
 # A property as found: its node and the position to report it at (the key's when the value has none).
 _Found = Optional[tuple[object, _Pos]]
+
+
+def _built_image(
+    subject: FunctionSubject, function: dict[Any, Any], provider: dict[Any, Any], problems: Optional[list[str]]
+) -> FunctionSubject:
+    """An image function built from a Dockerfile the service holds: ``image: <name>`` (or ``image.name``) names
+    ``provider.ecr.images.<name>`` with a ``path`` (and optional ``file``, ``buildArgs``, ``platform``), relative to
+    the file that declares the function. Its base image is judged under the function's name."""
+    image = _get(function, "image")
+    name = _get(image, "name") if isinstance(image, dict) else image
+    spec = _get(_get(_get(provider, "ecr"), "images"), name) if isinstance(name, str) else None
+    folder = _get(spec, "path")
+    if not isinstance(folder, str) or not folder:
+        return subject
+    args = {
+        key: Value(str(node), *position(node), f"from buildArgs {key}", subject.file)
+        for key, node in dict.items(_dict_or_empty(_get(spec, "buildArgs")))
+        if isinstance(key, str) and isinstance(node, (str, int, float)) and not isinstance(node, bool)
+    }
+    file = _get(spec, "file")
+    platform = _get(spec, "platform")
+    from ..images import platform_architecture
+    from . import dockerfile
+
+    built = dockerfile.for_function(
+        subject, subject.file, folder, file if isinstance(file, str) else "", "", args, problems
+    )
+    arch = platform_architecture(platform) if isinstance(platform, str) else ""
+    if arch and built.base_images:
+        built = replace(built, architectures=(*built.architectures, Value(arch, *position(platform))))
+    return built
+
+
+def _dict_or_empty(node: object) -> dict[Any, Any]:
+    return node if isinstance(node, dict) else {}
 
 
 class _Reader:
