@@ -175,3 +175,10 @@ def test_reader_never_raises_on_arbitrary_text(name: str, parts: list[str]) -> N
     source = ("cdk " + "".join(parts)).encode("utf-8", "surrogatepass")
     kind, subjects, _ = cdk.load(name, source)
     assert kind in ("", "cdk") and all(s.resource for s in subjects)
+
+
+def test_cdk_data_stamp_is_current() -> None:
+    """Run ``python -c "from lambda_runtime_rules.sources import cdk; cdk.write_stamp()"`` after editing cdk.json."""
+    cdk.validate()
+    stamp = json.loads((ROOT / "rules_data" / cdk.STAMP_FILE).read_text(encoding="utf-8"))
+    assert stamp["sha256"] == cdk.fingerprint()

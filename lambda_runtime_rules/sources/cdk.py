@@ -144,10 +144,20 @@ class CdkData:
     library: tuple[LibraryFunction, ...]
 
 
-@lru_cache(maxsize=1)
-def data() -> CdkData:
-    """``rules_data/cdk.json``, validated against its schema the first time a CDK file needs it."""
-    import jsonschema  # deferred: only runs that meet CDK source or cdk.out pay for it
+STAMP_FILE = "cdk.stamp.json"
+"""sha256 of (schema + data) bytes that passed validation (see ``write_stamp``), as for the catalog: importing
+jsonschema costs more than reading a whole CDK app, and re-validating the exact bytes that passed proves nothing."""
+
+
+def fingerprint() -> str:
+    import hashlib
+
+    return hashlib.sha256((_data_text("cdk.schema.json") + _data_text("cdk.json")).encode("utf-8")).hexdigest()
+
+
+def validate() -> dict[str, Any]:
+    """``rules_data/cdk.json`` checked against its schema (with a format checker); ValueError names the field."""
+    import jsonschema  # deferred: only unstamped bytes (an edited install, a development checkout) pay for it
 
     document = json.loads(_data_text("cdk.json"))
     schema = json.loads(_data_text("cdk.schema.json"))
@@ -156,6 +166,28 @@ def data() -> CdkData:
     if errors:
         where = ".".join(str(p) for p in errors[0].absolute_path) or "top level"
         raise ValueError(f"cdk.json: {where}: {errors[0].message}")
+    return dict(document)
+
+
+def write_stamp() -> Path:
+    """Validate, then record the fingerprint (run after editing rules_data/cdk.json or its schema)."""
+    validate()
+    target = Path(__file__).resolve().parents[2] / "rules_data" / STAMP_FILE
+    target.write_text(json.dumps({"sha256": fingerprint()}) + "\n", encoding="utf-8")
+    return target
+
+
+def _stamped() -> bool:
+    try:
+        return bool(json.loads(_data_text(STAMP_FILE)).get("sha256") == fingerprint())
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+@lru_cache(maxsize=1)
+def data() -> CdkData:
+    """``rules_data/cdk.json``, validated against its schema unless these exact bytes were (the stamp)."""
+    document = json.loads(_data_text("cdk.json")) if _stamped() else validate()
     return CdkData(
         functions=frozenset(document["functions"]),
         image_functions=frozenset(document["image_functions"]),
