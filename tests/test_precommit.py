@@ -85,6 +85,13 @@ def test_entry_is_a_declared_console_script() -> None:
         ("src/handler.ts", True),
         ("lib/serverless-helpers/index.js", True),
         ("lib/stack.ts.orig", False),
+        ("Dockerfile", True),  # container images: the FROM of an AWS Lambda base image
+        ("services/api/Dockerfile", True),
+        ("docker/Dockerfile.prod", True),
+        ("lambda.dockerfile", True),
+        ("Containerfile", True),
+        ("notes/mydockerfile", False),
+        ("Dockerfile.d/README", False),
     ],
 )
 def test_hooks_select_yaml_json_and_terraform_files(name: str, selected: bool) -> None:
