@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -371,3 +372,28 @@ def test_fix_edits_the_tag_where_it_is_written(tmp_path: Path) -> None:
     worker = (tmp_path / "sam" / "worker" / "Dockerfile.lambda").read_text()
     assert worker.startswith("FROM public.ecr.aws/lambda/nodejs:24 AS release\n")  # 22 deprecates in the window
     assert worker.endswith("FROM public.ecr.aws/lambda/nodejs:24 AS test\n")
+
+
+def test_cfn_lint_reports_a_dockerfile_finding_on_the_function() -> None:
+    pytest.importorskip("cfnlint")
+    if not (Path(sys.executable).parent / "cfn-lint").exists():
+        pytest.skip("no cfn-lint console script beside this interpreter")
+    env = {**os.environ, "LAMBDA_RUNTIME_RULES_AS_OF": AS_OF}
+    proc = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "cfn-lint"),
+            "--append-rules=lambda_runtime_rules.cfn_lint",
+            "--format",
+            "parseable",
+            "template.yaml",
+        ],
+        cwd=FIXTURES / "sam",
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    lines = sorted(line for line in proc.stdout.splitlines() if ":WL1003:" in line)
+    assert len(lines) == 2, proc.stdout + proc.stderr
+    assert lines[0].startswith("template.yaml:13:25:") and "the image of HelloFunction" in lines[0]
+    assert lines[1].startswith("template.yaml:15:5:") and "(at worker/Dockerfile.lambda:1:35)" in lines[1]

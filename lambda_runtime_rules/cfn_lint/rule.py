@@ -9,6 +9,7 @@ path up in its transformed template. The path still names the resource, which ke
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -57,7 +58,7 @@ class PackRule(CloudFormationLintRule):
             result = evaluation.outcome(cfn, self.id, self.config)
             if result.problem:
                 return [_problem(result.problem)]
-            return [_to_match(finding) for finding in result.findings.get(self.id, ())]
+            return [_to_match(finding, cfn) for finding in result.findings.get(self.id, ())]
         except Exception as exc:  # pragma: no cover - evaluation already catches; this is the last guard
             return [_problem(f"lambda-runtime-rules internal error: {exc!r}")]
 
@@ -72,11 +73,32 @@ def _problem(text: str) -> RuleMatch:
     return RuleMatch(["Resources"], text, location=(0, 0, 0, 1))
 
 
-def _to_match(finding: Finding) -> RuleMatch:
+def _to_match(finding: Finding, cfn: Any = None) -> RuleMatch:
+    elsewhere = _elsewhere(finding, cfn)
+    if elsewhere is not None:  # a value in another file (the Dockerfile an image function is built from)
+        line, column = elsewhere
+        text = f"{message(finding)} (at {finding.file}:{finding.line}:{finding.column})"
+        return RuleMatch(["Resources", finding.resource], text, location=(line, column, line, column + 1))
     line = max(finding.line, 1) - 1
     column = max(finding.column, 1) - 1
     end = column + max(len(finding.runtime), 1)
     return RuleMatch(["Resources", finding.resource], message(finding), location=(line, column, line, end))
+
+
+def _elsewhere(finding: Finding, cfn: Any) -> tuple[int, int] | None:
+    """The resource's own 0-based position when the finding sits in a file other than the template.
+
+    cfn-lint shows every match in the template it lints, so the line of a Dockerfile would point at an unrelated
+    line there: the resource's line is used and the message names the file and line.
+    """
+    filename = getattr(cfn, "filename", None)
+    if not finding.file or not isinstance(filename, str) or os.path.abspath(finding.file) == os.path.abspath(filename):
+        return None
+    resources = (
+        getattr(cfn, "template", {}).get("Resources", {}) if isinstance(getattr(cfn, "template", None), dict) else {}
+    )
+    mark = getattr(resources.get(finding.resource) if isinstance(resources, dict) else None, "start_mark", None)
+    return (getattr(mark, "line", 0) or 0, getattr(mark, "column", 0) or 0)
 
 
 def message(finding: Finding) -> str:
