@@ -13,7 +13,7 @@ import io
 import json
 import sys
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from ..catalog import Catalog
 from ..engine import (
@@ -21,6 +21,9 @@ from ..engine import (
     UNKNOWN,
     UNMANAGED,
     Phase,
+    deprecation_ahead,
+    image_upgrade_advice,
+    minimal_image_upgrade,
     minimal_upgrade,
     needs_upgrade,
     next_phase,
@@ -28,6 +31,8 @@ from ..engine import (
     status,
     upgrade_advice,
 )
+from ..images import display as image_display
+from ..images import match, parse
 from ..model import FunctionSubject, LayerSubject, Subject, Value
 from ..output import printable, valid_unicode
 from ..scan import InputError, iter_files, load_subjects, module_folders
@@ -89,10 +94,46 @@ def _rows_for(subject: Subject, settings: Settings, catalog: Catalog) -> list[Ro
         architectures = tuple(dict.fromkeys(_strings(subject.architectures)))
         mode = ", ".join(dict.fromkeys(_strings(subject.update_modes)))
     values = [v for v in runtimes if isinstance(v.value, str)] or [None]
+    if isinstance(subject, FunctionSubject) and subject.base_images and values == [None]:
+        return [_image_row(subject, v, architectures, settings, catalog) for v in subject.base_images]
     rows = []
     for value in values:
         rows.append(_row(subject, kind, value, architectures, mode, settings, catalog))
     return rows
+
+
+def _image_row(
+    subject: FunctionSubject, value: Value, architectures: tuple[str, ...], settings: Settings, catalog: Catalog
+) -> Row:
+    """A container-image function: its base image's runtime, judged as the engine judges images (deprecation is
+    the last phase; the create and update blocks apply to .zip functions only)."""
+    reference = parse(str(value.value))
+    found = match(reference, catalog) if reference is not None else None
+    runtime = found.runtime if found is not None else None
+    name = runtime.identifier if runtime is not None else (reference.display if reference is not None else "")
+    via = f"base image {reference.display}" if reference is not None else ""
+    row = _row(
+        subject, "function", replace(value, value=name, via=_join(via, value.via)), architectures, "", settings, catalog
+    )
+    if runtime is None or row.status not in (p.value for p in Phase):
+        return row
+    as_of, deprecated = settings.as_of, runtime.deprecated
+    ahead = deprecated is not None and deprecated > as_of
+    upgrade = minimal_image_upgrade(runtime, catalog, as_of, settings.warn_days, found.architecture) if found else None
+    wanted = row.status != Phase.SUPPORTED.value or deprecation_ahead(runtime, as_of, settings.warn_days) is not None
+    return replace(
+        row,
+        status=Phase.DEPRECATED.value if row.status != Phase.SUPPORTED.value else row.status,
+        next_phase=Phase.DEPRECATED.value if ahead else "",
+        next_date=deprecated.isoformat() if ahead and deprecated else "",
+        days_left=(deprecated - as_of).days if ahead and deprecated else None,
+        upgrade=image_display(upgrade) if wanted and upgrade is not None else "",
+        advice=image_upgrade_advice(runtime, catalog, settings, found.architecture) if wanted and found else "",
+    )
+
+
+def _join(first: str, second: str) -> str:
+    return "; ".join(part for part in (first, second) if part)
 
 
 def _row(
@@ -187,8 +228,20 @@ MARKDOWN_COLUMNS = (
     ("Suggested upgrade", lambda r: r.advice or "-"),
 )
 CSV_FIELDS = (
-    "file", "line", "resource", "kind", "runtime", "via", "architectures", "update_mode", "status",
-    "next_phase", "next_date", "days_left", "upgrade", "advice",
+    "file",
+    "line",
+    "resource",
+    "kind",
+    "runtime",
+    "via",
+    "architectures",
+    "update_mode",
+    "status",
+    "next_phase",
+    "next_date",
+    "days_left",
+    "upgrade",
+    "advice",
 )
 
 
