@@ -402,11 +402,7 @@ def test_cfn_lint_reports_a_dockerfile_finding_on_the_function() -> None:
 def test_report_judges_an_image_function_by_its_base_image() -> None:
     proc = _cli("report", "--as-of", AS_OF, "--format", "json", str(FIXTURES / "sam" / "template.yaml"))
     assert proc.returncode == 0, proc.stderr
-    rows = (
-        {row["resource"]: row for row in json.loads(proc.stdout)["rows"]}
-        if proc.stdout.lstrip().startswith("{")
-        else {row["resource"]: row for row in json.loads(proc.stdout)}
-    )
+    rows = {row["resource"]: row for row in json.loads(proc.stdout)}
     worker = rows["WorkerFunction"]
     assert worker["runtime"] == "nodejs16.x" and worker["status"] == "deprecated"  # never update-blocked: an image
     assert worker["upgrade"] == "nodejs:24"
