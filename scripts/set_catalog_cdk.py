@@ -94,6 +94,9 @@ def main() -> int:
     document["sources"] = dict(sorted(document["sources"].items()))
     for index, entry in enumerate(document["runtimes"]):
         constant = CONSTANTS.get(entry["identifier"])
+        if constant is not None and "cdk" in entry:  # in place: a re-run moves nothing
+            entry["cdk"] = constant
+            continue
         fields = {key: value for key, value in entry.items() if key != "cdk"}
         if constant is not None:  # placed before "sources": the facts first, then where they came from
             rebuilt: dict[str, object] = {}
