@@ -182,3 +182,17 @@ def test_cdk_data_stamp_is_current() -> None:
     cdk.validate()
     stamp = json.loads((ROOT / "rules_data" / cdk.STAMP_FILE).read_text(encoding="utf-8"))
     assert stamp["sha256"] == cdk.fingerprint()
+
+
+def test_typescript_spreads_and_shorthand_props_are_followed() -> None:
+    source = b"""import * as lambda from 'aws-cdk-lib/aws-lambda';
+const defaults = { runtime: lambda.Runtime.PYTHON_3_8, handler: 'a.b' };
+const runtime = lambda.Runtime.NODEJS_14_X;
+new lambda.Function(this, 'A', { ...defaults, code: x });
+new lambda.Function(this, 'B', { ...defaults, runtime });
+new lambda.Function(this, 'C', { runtime: lambda.Runtime.PYTHON_3_8, ...unknown });
+"""
+    _, subjects, _ = cdk.load("stack.ts", source)
+    found = {s.resource: [(v.value, v.line) for v in s.runtimes] for s in subjects}
+    # an unknown spread may override what is written before it: nothing is guessed
+    assert found == {"A": [("python3.8", 2)], "B": [("nodejs14.x", 3)], "C": []}

@@ -355,14 +355,16 @@ class _JsReader(_Reader):
             return self.values(node.named_children, depth)
         if kind == "object":
             out: dict[str, Any] = {}
-            for pair in node.named_children:
+            for pair in node.named_children:  # in order: a later key (or spread) wins, as in JavaScript
                 if pair.type == "pair":
-                    key = pair.child_by_field_name("key")
-                    name = _text(key).strip("'\"")
-                    out[name] = pair.child_by_field_name("value")
+                    name = _text(pair.child_by_field_name("key")).strip("'\"")
+                    out[name] = self.value(pair.child_by_field_name("value"), depth + 1)
                 elif pair.type == "shorthand_property_identifier":
-                    out[_text(pair)] = pair
-            return {k: self.value(v, depth + 1) for k, v in out.items()}
+                    out[_text(pair)] = self.identifier(_text(pair), depth + 1)
+                elif pair.type == "spread_element" and pair.named_children:  # { ...defaults, handler }
+                    spread = self.value(pair.named_children[0], depth + 1)
+                    out.update(spread if isinstance(spread, dict) else dict.fromkeys(out))
+            return out
         if kind in ("call_expression", "new_expression"):
             function = node.child_by_field_name("function" if kind == "call_expression" else "constructor")
             args = node.child_by_field_name("arguments")
