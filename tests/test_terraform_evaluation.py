@@ -269,9 +269,21 @@ def test_any_tf_json_document_reads_without_raising(document: dict[str, object])
         subjects_from_hcl(json.dumps(document), "main.tf.json")
 
 
+def test_a_string_that_makes_the_hcl_parser_backtrack_is_refused_in_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bc-python-hcl2's string pattern is exponential on an unclosed interpolation: 16 letters took minutes."""
+    monkeypatch.setattr(hcl, "PARSE_SECONDS", 1.0)
+    text = FUNCTION.format(name="f", expr='"python${(' + "J" * 24 + '\\"}"')
+    started = time.perf_counter()
+    with pytest.raises(TerraformError, match="parser gave up after 1 s"):
+        subjects_from_hcl(text, "main.tf")
+    assert time.perf_counter() - started < 5
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=60))
 def test_any_interpolation_text_reads_without_raising(inner: str) -> None:
     text = FUNCTION.format(name="f", expr=json.dumps("python${" + inner + "}"))
-    with contextlib.suppress(TerraformError):
-        subjects_from_hcl(text, "main.tf")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hcl, "PARSE_SECONDS", 0.5)  # a backtracking example is refused quickly
+        with contextlib.suppress(TerraformError):
+            subjects_from_hcl(text, "main.tf")

@@ -13,8 +13,11 @@ does not parse at all.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Mapping
+import signal
+import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
@@ -190,9 +193,55 @@ def parse_hcl_body(text: str, file: str = "") -> Body:
     return _HclReader(text, file).body(_top_body(tree))
 
 
+PARSE_SECONDS = 10.0
+"""Longest one parse may take. The ``hcl2`` grammar's string-literal pattern backtracks exponentially on an
+unclosed interpolation (``"python${(JJJJJJJJJJJJJJJJ\\"}"``: 16 characters, minutes); Terraform refuses such a
+file anyway, so past this budget it is refused too, as not valid HCL, instead of hanging a hook."""
+
+
+class _Overtime(BaseException):  # not an Exception: the parse error handler below must not take it
+    pass
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Raise ``_Overtime`` in this thread after ``seconds`` (a SIGALRM timer: only where one can be set, the main
+    thread of a POSIX process, which is where the CLI and its workers parse; elsewhere no budget)."""
+    usable = (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _Overtime()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _lark_parse(text: str) -> Any:
     import hcl2  # imported here: building the Lark parser is work we only do when asked
 
+    try:
+        with _time_budget(PARSE_SECONDS):
+            return _lark_tree(hcl2, text)
+    except _Overtime:
+        raise SyntaxProblem(
+            f"not valid HCL (the parser gave up after {PARSE_SECONDS:g} s: look for an interpolation "
+            '"${" that is not closed before its string ends)'
+        ) from None
+
+
+def _lark_tree(hcl2: Any, text: str) -> Any:
     try:
         if hasattr(hcl2, "parses_to_tree"):  # python-hcl2 >= 8
             return hcl2.parses_to_tree(text)
