@@ -133,7 +133,7 @@ def test_fix_rewrites_constants_in_each_language_and_is_idempotent(
 
 
 def test_cdk_out_findings_name_the_construct_and_library_owner(capsys: pytest.CaptureFixture[str]) -> None:
-    cli.main(["check", "--as-of", AS_OF, str(ROOT / "fixtures" / "sources" / "cdk_out")])
+    cli.main(["check", "--as-of", AS_OF, str(ROOT / "fixtures" / "sources" / "cdk_out" / "cdk.out")])
     out = capsys.readouterr().out
     assert "(construct AppStack/Api/Handler)" in out
     assert "created by BucketDeployment of aws-cdk-lib/aws-s3-deployment" in out
@@ -196,3 +196,11 @@ new lambda.Function(this, 'C', { runtime: lambda.Runtime.PYTHON_3_8, ...unknown 
     found = {s.resource: [(v.value, v.line) for v in s.runtimes] for s in subjects}
     # an unknown spread may override what is written before it: nothing is guessed
     assert found == {"A": [("python3.8", 2)], "B": [("nodejs14.x", 3)], "C": []}
+
+
+def test_library_singleton_known_by_logical_id_without_path_metadata(capsys: pytest.CaptureFixture[str]) -> None:
+    cli.main(["check", "--as-of", AS_OF, str(ROOT / "fixtures" / "sources" / "cdk_out" / "no_path_metadata")])
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith("(created by LogRetention of aws-cdk-lib/aws-logs: upgrade aws-cdk-lib, not this code)")
+    assert "aws-cdk-lib" not in lines[1]  # the user's own function

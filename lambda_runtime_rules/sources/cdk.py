@@ -211,6 +211,18 @@ def _runtime_constants() -> dict[str, str]:
     return {runtime.cdk: runtime.identifier for runtime in default_catalog() if runtime.cdk}
 
 
+def library_function_by_id(logical_id: str) -> Optional[LibraryFunction]:
+    """A library singleton known by its logical ID alone: only prefixes that carry a fixed UUID (32 hex digits)
+    are specific enough (``LogRetentionaae0aa3c...``, ``CustomCDKBucketDeployment8693BB64...``)."""
+    if len(logical_id) < 32:
+        return None
+    for entry in data().library:
+        prefix = entry.prefix.replace("::", "")
+        if len(prefix) >= 32 and logical_id.startswith(prefix):
+            return entry
+    return None
+
+
 def library_function(cdk_path: str) -> Optional[LibraryFunction]:
     """The library construct that created a function in a synthesised template, by a segment of its path."""
     segments = [s for s in cdk_path.split("/") if s]

@@ -101,7 +101,7 @@ def _function(
         # "missing its ARN". The engine reads a non-string value as exactly that.
         line, column = position(arn[0])
         arns = (Value(None, line, column, arn[1]),)
-    note = _cdk_note(resource)
+    note = _cdk_note(name, resource)
     if note:  # CDK output: every finding and report row names the construct (or the library that owns it)
         runtimes, arches, modes, arns = (
             tuple(replace(v, via=_join(v.via, note)) for v in values) for values in (runtimes, arches, modes, arns)
@@ -152,12 +152,18 @@ def _built_image(
     )
 
 
-def _cdk_note(resource: dict[Any, Any]) -> str:
-    """The construct a synthesised function comes from (``aws:cdk:path``), and whether aws-cdk-lib owns it."""
+def _cdk_note(name: str, resource: dict[Any, Any]) -> str:
+    """The construct a synthesised function comes from (``aws:cdk:path``), and whether aws-cdk-lib owns it.
+
+    Without path metadata (``cdk synth --path-metadata false``) a library singleton is still known by its
+    logical ID, which carries the construct's fixed UUID.
+    """
+    from . import cdk
+
     path = _get(_dict(_get(resource, "Metadata")), "aws:cdk:path")
     if not isinstance(path, str) or not path:
-        return ""
-    from . import cdk
+        owner = cdk.library_function_by_id(str(name))
+        return f"created by {owner.construct} of {owner.module}: upgrade aws-cdk-lib, not this code" if owner else ""
 
     construct = str(path)[: -len("/Resource")] if str(path).endswith("/Resource") else str(path)
     owner = cdk.library_function(str(path))
