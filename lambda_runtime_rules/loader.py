@@ -36,6 +36,7 @@ __all__ = [
     "load_file",
     "load_file_documents",
     "load_text",
+    "load_text_documents",
     "position",
 ]
 
@@ -107,6 +108,12 @@ def load_file_documents(path: str | os.PathLike[str], keep_types: Collection[str
         raise LoadError(str(exc)) from None
     with gc_paused():
         return _load_text(text, name, keep_types, every_document=True)  # type: ignore[return-value]
+
+
+def load_text_documents(text: str, filename: str = "") -> list[object]:
+    """Every document of a text (YAML may hold several, separated by ``---``; JSON is one)."""
+    with gc_paused():
+        return _load_text(text, filename, None, every_document=True)  # type: ignore[return-value]
 
 
 def load_text(text: str, filename: str = "", keep_types: Collection[str] | None = None) -> object:

@@ -393,16 +393,25 @@ def subjects_for_text(text: str, filename: str) -> Loaded:
         if problems:
             raise InputError("; ".join(problems))
         return Loaded("script", kind, subjects)
-    from .loader import LoadError, load_text
+    from .loader import LoadError, load_text_documents
 
     try:
-        document = load_text(text, filename)
+        documents = load_text_documents(text, filename)
     except LoadError as exc:
         raise InputError(f"{filename}: {exc}") from None
-    kind, subjects = subjects_from_document(document, filename)
-    if kind != "cloudformation":
-        return Loaded(fmt, kind, list(subjects))
-    return Loaded(fmt, kind, list(subjects), linked_positions(document), allowed_values(document))
+    # A YAML stream (``---``) is fixed document by document, as ``check`` reads it: the templates in it are
+    # edited (positions are the stream's own), every other document (a Kubernetes manifest) is left alone.
+    loaded = Loaded(fmt, "", [])
+    for document in documents:
+        kind, subjects = subjects_from_document(document, filename)
+        if not kind:
+            continue
+        loaded.kind = loaded.kind or kind
+        loaded.subjects.extend(subjects)
+        if kind == "cloudformation":
+            loaded.linked.extend(linked_positions(document))
+            loaded.lists.extend(allowed_values(document))
+    return loaded
 
 
 def _universal_newlines(text: str) -> str:

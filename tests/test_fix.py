@@ -515,3 +515,17 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     assert path.read_bytes() == expected
     again = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
     assert again.returncode == 0, again.stderr
+
+
+def test_a_yaml_stream_is_fixed_document_by_document(isolated: Path) -> None:
+    """Issue 15 item 12 for fix: a template inside a ``---`` stream is fixed; other documents are left alone."""
+    stream = isolated / "stream.yaml"
+    manifest = "apiVersion: v1\nkind: ConfigMap\n---\n"
+    template = "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.8\n"
+    stream.write_text(manifest + template, encoding="utf-8")
+    plain = isolated / "manifests.yaml"
+    plain.write_text("a\n---\nb\n", encoding="utf-8")
+    assert fix(str(stream), str(plain)) == 1
+    assert stream.read_text(encoding="utf-8") == manifest + template.replace("python3.8", "python3.11")
+    assert plain.read_text(encoding="utf-8") == "a\n---\nb\n"
+    assert fix(str(stream), str(plain)) == 0
