@@ -407,3 +407,13 @@ def test_report_judges_an_image_function_by_its_base_image() -> None:
     assert worker["runtime"] == "nodejs16.x" and worker["status"] == "deprecated"  # never update-blocked: an image
     assert worker["upgrade"] == "nodejs:24"
     assert rows["HelloFunction"]["runtime"] == "python3.9"
+
+
+def test_doubling_args_stay_bounded() -> None:
+    text = (
+        "ARG A=3\n"
+        + "ARG A=${A}${A}\n" * 80
+        + "FROM public.ecr.aws/lambda/python:${A}\nFROM amazon/aws-lambda-python:3.8\n"
+    )
+    found = dockerfile.subjects(text, "Dockerfile")  # would be 2**80 characters without the cap
+    assert [s.base_images[0].value for s in found] == ["amazon/aws-lambda-python:3.8"]

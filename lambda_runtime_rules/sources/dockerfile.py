@@ -25,6 +25,8 @@ from ..images import parse, platform_architecture
 from ..model import FunctionSubject, Value
 
 RESOURCE_TYPE = "Dockerfile"
+MAX_WORD = 4096
+"""The longest expanded word kept; an image reference is far shorter (Docker allows 255 for a repository name)."""
 _OTHER_KINDS = (".yaml", ".yml", ".json", ".template", ".tf", ".tfvars", ".ts", ".js")
 
 
@@ -230,8 +232,8 @@ def expand(word: Word, env: _Env, escape: str = "\\") -> Word | None:
         else:
             if operator:  # ${VAR?error}, ${VAR#pattern}, ...: not a literal we can know
                 return None
-        if value is None:
-            return None
+        if value is None or len(out) + len(value.text) > MAX_WORD:
+            return None  # unknown, or ARG A=${A}${A} doubling line after line: no image name is that long
         out.extend(value.text)
         where.extend(value.spots)
     return Word("".join(out), where)
