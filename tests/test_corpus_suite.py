@@ -203,7 +203,17 @@ def test_cli_checks_or_refuses_every_file_with_one_line(
             problems.append(f"{row['local_path']}: manifest kind {row['kind']}, checked as {result.kind or 'nothing'}")
     assert not problems, "\n".join(problems)
     refused = [r for r in cli.values() if isinstance(r, FileResult) and r.error]
-    assert len(refused) <= 5, f"too many refusals ({len(refused)}): {[r.error for r in refused]}"
+    # The corpus holds single files, not their repositories: a Serverless include or the Dockerfile an image
+    # function is built from is often not there. Each such line must name a file that really is missing.
+    missing = [r for r in refused if _names_a_missing_file(r)]
+    intrinsic = [r.error for r in refused if r not in missing]
+    assert len(intrinsic) <= 5, f"too many refusals ({len(intrinsic)}): {intrinsic}"
+
+
+def _names_a_missing_file(result: FileResult) -> bool:
+    words = [w.rstrip(":") for w in result.error.split() if not w.startswith(result.path)]
+    named = [Path(w) for w in words if w.startswith("/") and "/shared/corpus/" in w]
+    return ("cannot read" in result.error) and any(not p.exists() for p in named)
 
 
 def test_cfn_lint_pack_never_crashes_and_reads_or_refuses_every_file(cfn_lint: dict[str, list[Any]]) -> None:
