@@ -1,6 +1,6 @@
 """Well-known public Terraform modules that create Lambda functions, judged without downloading them.
 
-A call such as ``module "fn" { source = "terraform-aws-modules/lambda/aws" runtime = "python3.8" }`` hides its
+A call such as ``module "fn" { source = "terraform-aws-modules/lambda/aws" runtime = "<a runtime>" }`` hides its
 ``aws_lambda_function`` inside a module that is only on disk after ``terraform init``. For the few public modules
 almost everyone uses, ``rules_data/terraform_modules.json`` says which input carries each value and which
 switches disable creation, copied from each module's own ``variables.tf`` and ``main.tf`` at a recorded commit.

@@ -436,7 +436,7 @@ class _PythonReader(_Reader):
             if function is not None and function.type == "attribute":
                 owner = _last_name(function.child_by_field_name("object"))
                 method = _text(function.child_by_field_name("attribute"))
-                if method[:1].isupper():  # lambda_.Runtime("python3.8", ...): a constructor call
+                if method[:1].isupper():  # lambda_.Runtime("<identifier>", ...): a constructor call
                     return _Call(method, "new", items)
                 return _Call(owner, method, items)
             if function is not None and function.type == "identifier":
@@ -845,7 +845,7 @@ class _Values:
                 name = item.args[0]
                 if isinstance(name, _Str):
                     out.append(self.make(name.value, name.node))
-            elif isinstance(item, _Str):  # CfnFunction: runtime: 'python3.8'
+            elif isinstance(item, _Str):  # CfnFunction: runtime: '<identifier>'
                 out.append(self.make(item.value, item.node))
         return tuple(out)
 
@@ -881,7 +881,7 @@ def token_edits(text: str, edits: Sequence[Any], catalog: Any, path: str) -> tup
     """Runtime edits (``python3.8 -> python3.11`` at a position) -> token edits (``PYTHON_3_8 -> PYTHON_3_11``).
 
     A constant is rewritten to the constant of the new runtime in the file's language; a string
-    (``new Runtime('python3.8')``) keeps being a string. A runtime aws-cdk-lib has no constant for is manual.
+    (``new Runtime('<identifier>')``) keeps being a string. A runtime aws-cdk-lib has no constant for is manual.
     """
     from ..rewrite import Edit, Manual, _LineIndex
 

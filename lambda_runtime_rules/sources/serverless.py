@@ -16,7 +16,7 @@ the whole value:
   values carry the included file's path (``Value.file``), so a finding sits where the user must edit. An
   include is read only when a value the policies look at needs it, so ``${file(./api.json)}`` under
   ``resources`` costs nothing; one that cannot be read is recorded in ``problems`` and stays unresolved;
-- ``${env:X, 'python3.9'}``, ``${opt:...}``, ``${ssm:...}`` and every other source known only at deploy time:
+- ``${env:X, '<runtime>'}``, ``${opt:...}``, ``${ssm:...}`` and every other source known only at deploy time:
   unknown, but a literal fallback is a value the function can take, reported "from the default of ${env:X}"
   (as a CloudFormation parameter Default is).
 
