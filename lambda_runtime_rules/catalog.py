@@ -105,6 +105,16 @@ class Catalog:
     def get(self, identifier: str) -> Runtime | None:
         return self.runtimes.get(identifier)
 
+    @cached_property
+    def memo(self) -> dict[tuple[object, ...], object]:
+        """Answers derived from this catalog that the engine would otherwise recompute for every finding.
+
+        A "did you mean" hint (difflib, about 12 % of a run on a typo-heavy tree) and upgrade advice depend
+        only on the catalog and their key (a name, or a runtime with ``as_of`` and ``warn_days``), so they
+        are kept here, one memo per catalog, and a different catalog (an overlay) never sees another's answers.
+        """
+        return {}
+
     def family(self, family: str) -> list[Runtime]:
         """The managed runtimes of one family, oldest first."""
         return list(self._families.get(family, ()))

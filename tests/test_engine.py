@@ -258,3 +258,31 @@ def test_messages_stay_on_one_line(cat):
     subject = FunctionSubject("A\nB", runtimes=(Value("lang9", 3, 1, "inherited from Globals by A\nB"),))
     (finding,) = engine.evaluate(subject, Settings(as_of=D(2030, 1, 1)), cat)
     assert "\n" not in finding.message and "A\\nB" in finding.message
+
+
+def test_did_you_mean_is_computed_once_per_name_and_catalog(cat, monkeypatch):
+    fresh = catalog_mod.build(SYNTHETIC, "synthetic")
+    calls = []
+    real = engine.difflib.get_close_matches
+    monkeypatch.setattr(engine.difflib, "get_close_matches", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    first = [engine.evaluate(fn("lang33"), Settings(as_of=D(2030, 1, 1)), fresh) for _ in range(50)]
+    assert calls == ["lang33"]  # 50 typos, one difflib call
+    assert all(f == first[0] for f in first) and "did you mean lang3?" in first[0][0].message
+    engine.evaluate(fn("lang33"), Settings(as_of=D(2030, 1, 1)), cat)  # another catalog keeps its own memo
+    assert calls == ["lang33", "lang33"]
+
+
+def test_upgrade_advice_is_memoised_per_runtime_as_of_and_window(cat):
+    fresh = catalog_mod.build(SYNTHETIC, "synthetic")
+    lang1 = fresh.get("lang1")
+    # lang2 is deprecated within 120 days of 2030-03-10, so the minimal safe upgrade is lang3; with no window
+    # lang2 still qualifies: the window is part of the key, so neither answer is served for the other.
+    assert engine.upgrade_advice(lang1, fresh, Settings(as_of=D(2030, 3, 10))).startswith("upgrade to lang3")
+    assert engine.upgrade_advice(lang1, fresh, Settings(as_of=D(2030, 3, 10), warn_days=0)).startswith(
+        "upgrade to lang2"
+    )
+    # and so is as_of: on 2030-06-01 lang2 is deprecated itself
+    assert engine.upgrade_advice(lang1, fresh, Settings(as_of=D(2030, 6, 1), warn_days=0)).startswith(
+        "upgrade to lang3"
+    )
+    assert engine.upgrade_advice(lang1, fresh, Settings(as_of=D(2030, 3, 10))).startswith("upgrade to lang3")
