@@ -116,6 +116,22 @@ OS = {
 }
 
 
+# AWS Lambda has accepted container images since 2020-12-01 (catalog source "aws-images-launch").
+CONTAINER_IMAGES_LAUNCH = dt.date(2020, 12, 1)
+
+
+def test_no_runtime_blocked_before_container_images_lists_image(bundled):
+    """A runtime update-blocked before images existed never had one (issue 16's audit: seven such entries)."""
+    blocked_before = {
+        r.identifier for r in bundled if r.block_update is not None and r.block_update < CONTAINER_IMAGES_LAUNCH
+    }
+    assert {"nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10", "dotnetcore1.0",
+            "dotnetcore2.0"} <= blocked_before
+    listing_image = sorted(i for i in blocked_before if "Image" in bundled.get(i).package_types)
+    assert listing_image == []
+    assert all(bundled.get(i).image is None for i in blocked_before)
+
+
 def test_catalog_matches_reference_table(bundled):
     """Every fact equals the cross-checked reference; a deliberate difference must cite a newer AWS source."""
     reference = {e["identifier"]: e for e in _reference()}
