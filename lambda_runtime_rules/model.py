@@ -76,6 +76,9 @@ class FunctionSubject:
     # (``public.ecr.aws/lambda/python:3.12-arm64``), positioned on the tag. The engine maps each to its runtime and
     # judges it by the image policy (no block phases for images).
     base_images: tuple[Value, ...] = ()
+    # The Dockerfile (real path) a template function's image is built from (SAM Metadata, Serverless
+    # provider.ecr.images): a run that checks that template judges the Dockerfile through the function only.
+    built_from: str = ""
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,14 @@ is what makes their verdicts identical.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import Catalog
 from .engine import evaluate_all
 from .files import FileProblem
-from .model import Finding, Subject
+from .model import Finding, FunctionSubject, Subject
 from .settings import Settings
 from .suppressions import attach
 
@@ -47,6 +47,8 @@ class FileResult:
     subjects: list[Subject] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     error: str = ""
+    # Real paths of the Dockerfiles this file's image functions are built from (kept when workers drop subjects).
+    builds: frozenset[str] = frozenset()
 
 
 def is_candidate(path: Path) -> bool:
@@ -242,4 +244,21 @@ def scan_file(
             return result
         result.kind, result.subjects = exc.partial
     result.findings = sorted(evaluate_all(result.subjects, settings, catalog), key=lambda f: f.sort_key)
+    result.builds = built_dockerfiles(result.subjects)
     return result
+
+
+def built_dockerfiles(subjects: Iterable[Subject]) -> frozenset[str]:
+    """The Dockerfiles (real paths) that these subjects' image functions are built from."""
+    return frozenset(s.built_from for s in subjects if isinstance(s, FunctionSubject) and s.built_from)
+
+
+def judged_through_functions(path: str, kind: str, built: frozenset[str]) -> bool:
+    """A Dockerfile that a template in the same run builds a function from is judged through that function.
+
+    Its findings then come once, under the function's name and with the template's build arguments and target,
+    which is what is deployed; judging the bare file as well would report the same FROM twice (and, with
+    build arguments, a base image that is never built). A Dockerfile checked without its template (a pre-commit
+    run that touches only it) is still judged on its own.
+    """
+    return kind == "dockerfile" and bool(built) and os.path.realpath(path) in built

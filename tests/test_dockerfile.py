@@ -280,9 +280,9 @@ EXPECTED = {
     ("WL1005", "stage 0", "fail-WL1005-latest.dockerfile", 1),
     ("WL1005", "stage 0", "fail-WL1005-unknown-tag.dockerfile", 1),
     ("WL1003", "HelloFunction", "sam/template.yaml", 13),  # DockerBuildArgs PYTHON_VERSION: "3.9"
-    ("WL1003", "release", "sam/worker/Dockerfile.lambda", 1),
+    # A Dockerfile that a checked template builds a function from is judged through that function only (not
+    # again as a bare file: "release", "stage 0"); see test_a_dockerfile_is_judged_once_whichever_way_it_is_found.
     ("WL1003", "WorkerFunction", "sam/worker/Dockerfile.lambda", 1),  # DockerBuildTarget: release
-    ("WL1003", "stage 0", "serverless/app/Dockerfile.prod", 1),
     ("WL1003", "functions.api", "serverless/app/Dockerfile.prod", 1),
     ("WL1003", "functions.worker", "serverless/app/Dockerfile.prod", 1),
     ("EL2001", "functions.api", "serverless/serverless.yml", 9),  # platform: linux/arm64, python3.7
@@ -298,6 +298,39 @@ def test_fixtures_exact_findings_through_the_cli() -> None:
         for f in json.loads(proc.stdout)
     }
     assert found == EXPECTED
+
+
+def test_a_dockerfile_is_judged_once_whichever_way_it_is_found() -> None:
+    """Checked with its template, a function's Dockerfile is the function's (with its build args and target);
+    checked alone (a pre-commit run touching only the Dockerfile), it is judged as a file."""
+    def found(*paths: Path, jobs: str = "1") -> set[tuple[str, str, str, int]]:
+        proc = _cli("check", "--as-of", AS_OF, "--format", "json", "--fail-on", "never", "--jobs", jobs,
+                    *map(str, paths))
+        assert proc.returncode == 0, proc.stderr
+        return {(f["rule"], f["resource"], Path(f["file"]).relative_to(FIXTURES).as_posix(), f["line"])
+                for f in json.loads(proc.stdout)}
+
+    sam = FIXTURES / "sam"
+    with_template = {("WL1003", "HelloFunction", "sam/template.yaml", 13),
+                     ("WL1003", "WorkerFunction", "sam/worker/Dockerfile.lambda", 1)}
+    assert found(sam) == with_template
+    assert found(sam, jobs="2") == with_template  # the worker processes say which Dockerfiles they built
+    # the same Dockerfile named by a relative path that differs from the template's ./worker spelling
+    assert found(sam / "template.yaml", sam / "." / "worker" / "Dockerfile.lambda") == with_template
+    assert found(sam / "worker" / "Dockerfile.lambda") == {("WL1003", "release", "sam/worker/Dockerfile.lambda", 1)}
+    # alone, the hello Dockerfile is judged by its ARG default (python 3.12: clean); the template builds it with
+    # PYTHON_VERSION 3.9, which is what the function runs, and only the function's view says so
+    assert found(sam / "hello" / "Dockerfile") == set()
+
+
+def test_report_rows_a_dockerfile_once_through_its_function() -> None:
+    proc = _cli("report", "--as-of", AS_OF, "--format", "json", str(FIXTURES / "serverless"))
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    rows = rows["rows"] if isinstance(rows, dict) else rows
+    assert sorted(r["resource"] for r in rows if r["file"].endswith("Dockerfile.prod")) == [
+        "functions.api", "functions.worker",
+    ]
 
 
 def test_fixture_names_carry_their_outcome() -> None:

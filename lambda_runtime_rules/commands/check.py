@@ -20,7 +20,7 @@ from ..catalog import Catalog
 from ..gcpause import gc_paused
 from ..model import Finding
 from ..output import one_line, render, use_color
-from ..scan import FileResult, is_terraform, iter_files, module_folders, scan_file
+from ..scan import FileResult, is_terraform, iter_files, judged_through_functions, module_folders, scan_file
 from ..settings import Settings
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, context, fail
 
@@ -50,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
         if problem:
             return fail(problem)
     results = check_files(iter_files(list(args.paths)), settings, catalog, jobs=args.jobs, var_files=var_files)
+    built = frozenset().union(*(r.builds for r in results))
+    results = [r for r in results if not judged_through_functions(r.path, r.kind, built)]
     findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
     errors = [(r.path, r.error) for r in results if r.error]
     for _, problem in errors:

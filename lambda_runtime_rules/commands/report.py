@@ -14,6 +14,7 @@ import json
 import sys
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 
 from ..catalog import Catalog
 from ..engine import (
@@ -35,7 +36,7 @@ from ..images import display as image_display
 from ..images import match, parse
 from ..model import FunctionSubject, LayerSubject, Subject, Value
 from ..output import printable, valid_unicode
-from ..scan import InputError, iter_files, load_subjects, module_folders
+from ..scan import InputError, built_dockerfiles, iter_files, judged_through_functions, load_subjects, module_folders
 from ..settings import Settings
 from .common import EXIT_OK, EXIT_USAGE, UsageError, context, fail
 
@@ -189,16 +190,22 @@ def collect(paths: list[str], settings: Settings, catalog: Catalog) -> tuple[lis
     errors: list[str] = []
     files = iter_files(paths)
     modules = module_folders(files)  # judged through their callers, as check does
+    loaded: list[tuple[Path, str, list[Subject]]] = []
     for path in files:
         try:
-            _, subjects = load_subjects(path, as_module=str(path.parent) in modules)
+            kind, subjects = load_subjects(path, as_module=str(path.parent) in modules)
         except InputError as exc:
             errors.append(str(exc))
             if exc.partial is None:
                 continue
-            subjects = exc.partial[1]  # what could still be read (a Serverless file with a missing include)
+            kind, subjects = exc.partial  # what could still be read (a Serverless file with a missing include)
         except Exception as exc:  # an adapter bug must cost one file, never the report
             errors.append(f"{path}: cannot be read ({type(exc).__name__}: {exc})")
+            continue
+        loaded.append((path, kind, subjects))
+    built = frozenset().union(*(built_dockerfiles(subjects) for _, _, subjects in loaded))
+    for path, kind, subjects in loaded:
+        if judged_through_functions(str(path), kind, built):  # its row is the function's, as in check
             continue
         for subject in subjects:
             rows.extend(_rows_for(subject, settings, catalog))

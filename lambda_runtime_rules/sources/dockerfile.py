@@ -15,6 +15,7 @@ keeps references to ``public.ecr.aws/lambda/...`` and ``amazon/aws-lambda-...`` 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -391,6 +392,7 @@ def for_function(
     if not config_file:
         return subject
     path = Path(config_file).parent / folder / (name or "Dockerfile")
+    subject = replace(subject, built_from=os.path.realpath(path))
     try:
         found, platforms = built_image(path, target, build_args)
     except FileProblem as exc:
