@@ -24,6 +24,11 @@ JSON_SUFFIXES = (".json",)
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
 SKIP_DIRS = {".git", ".terraform", "node_modules", ".aws-sam", "__pycache__", ".venv", "venv", ".tox"}
+# JSON-with-comments by definition (TypeScript's and VS Code's own formats), so never a template: CloudFormation
+# and Serverless reject comments in JSON. Every CDK and serverless.ts project has a commented tsconfig.json, and
+# reading it as a template failed the whole run (exit 2).
+JSONC_CONFIG_PREFIXES = ("tsconfig.", "jsconfig.")
+JSONC_DIRS = {".vscode", ".devcontainer"}
 
 
 class InputError(Exception):
@@ -63,6 +68,15 @@ def is_candidate(path: Path) -> bool:
     from .sources import cdk  # CDK app source: a candidate only when it mentions the CDK's Lambda module
 
     return cdk.is_source(path) and cdk.mentions_file(path)
+
+
+def is_jsonc_config(path: Path) -> bool:
+    """A TypeScript/JavaScript project config (``tsconfig*.json``, ``jsconfig*.json``) or an editor's settings
+    (``.vscode/``, ``.devcontainer/``): JSON with comments, never a template, so not read as one."""
+    name = path.name.lower()
+    if not name.endswith(JSON_SUFFIXES):
+        return False
+    return name.startswith(JSONC_CONFIG_PREFIXES) or name == "devcontainer.json" or path.parent.name in JSONC_DIRS
 
 
 def is_terraform(path: Path) -> bool:
@@ -109,6 +123,7 @@ def iter_files(paths: list[str]) -> list[Path]:
                     candidate = Path(root) / name
                     if (
                         is_candidate(candidate)
+                        and not is_jsonc_config(candidate)
                         and not name.lower().endswith(TFVARS_SUFFIXES)
                         and not _generated_source(candidate, path)
                     ):
@@ -178,7 +193,7 @@ def load_subjects(path: Path, var_files: Sequence[str] = (), as_module: bool = F
         if not path.is_file():
             raise InputError(f"{display}: cannot read: no such file")
         return _complete("terraform", subjects, notes)
-    if path.name.lower().endswith(TFVARS_SUFFIXES):
+    if path.name.lower().endswith(TFVARS_SUFFIXES) or is_jsonc_config(path):  # a hook may hand us tsconfig.json
         return "", []
     from .sources import dockerfile, serverless_script
 

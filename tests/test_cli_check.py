@@ -451,3 +451,32 @@ def test_scan_never_raises_on_generated_text(tmp_path: Path, text: str, name: st
         assert result.error.startswith(f"{path}:") and "\n" not in result.error
     for finding in result.findings:
         assert finding.rule[:2] in ("EL", "WL") and finding.line >= 0
+
+
+JSONC = '{\n  // TypeScript allows comments and trailing commas here\n  "compilerOptions": {"strict": true,},\n}\n'
+
+
+def test_commented_tsconfig_and_editor_settings_are_not_templates(tmp_path: Path) -> None:
+    """Every CDK and serverless.ts project has a commented tsconfig.json: it is no template, in a folder scan or
+    handed over by a hook, for check, report and fix alike; a broken template beside it still fails."""
+    for name in ("tsconfig.json", "tsconfig.build.json", "jsconfig.json", ".vscode/settings.json",
+                 ".devcontainer/devcontainer.json"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(JSONC, encoding="utf-8")
+    (tmp_path / "template.json").write_text(
+        '{"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "python3.8"}}}}',
+        encoding="utf-8",
+    )
+    scan = cli("check", "--as-of", "2026-11-23", "--format", "json", "--fail-on", "warning", ".", cwd=tmp_path)
+    assert scan.returncode == 1 and scan.stderr == "", scan.stderr
+    assert [(f["rule"], f["file"]) for f in json.loads(scan.stdout)] == [("WL1003", "template.json")]
+    hook = cli("check", "--as-of", "2026-11-23", "tsconfig.json", ".vscode/settings.json", cwd=tmp_path)
+    assert (hook.returncode, hook.stdout, hook.stderr) == (0, "", "")
+    assert cli("report", "--as-of", "2026-11-23", ".", cwd=tmp_path).returncode == 0
+    fixed = cli("fix", "--as-of", "2026-11-23", "--dry-run", "tsconfig.json", cwd=tmp_path)
+    assert (fixed.returncode, fixed.stderr) == (0, "")
+    assert (tmp_path / "tsconfig.json").read_text(encoding="utf-8") == JSONC
+    # a file with comments under any other name is still read, and refused in one line: it may be a template
+    (tmp_path / "broken-template.json").write_text(JSONC, encoding="utf-8")
+    broken = cli("check", "--as-of", "2026-11-23", ".", cwd=tmp_path)
+    assert broken.returncode == 2 and broken.stderr.count("\n") == 1 and "broken-template.json" in broken.stderr

@@ -45,7 +45,7 @@ from typing import BinaryIO, Callable, TextIO
 
 from ..catalog import Catalog
 from ..rewrite import Edit, EditError, Manual, apply_edits, is_generated, plan, subjects_for_text
-from ..scan import InputError, is_terraform, iter_files, module_folders
+from ..scan import InputError, is_jsonc_config, is_terraform, iter_files, module_folders
 from ..settings import Settings
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, context, fail
 
@@ -162,6 +162,8 @@ def fix_file(path: Path, settings: Settings, catalog: Catalog, target: str, dry_
     """Fix one file; never raises for a bad file (the problem is in ``Outcome.error``)."""
     display = str(path)
     outcome = Outcome()
+    if is_jsonc_config(path):  # tsconfig.json and editor settings: JSON with comments, never a template
+        return outcome
     read = _read(path, outcome)
     if read is None:
         return outcome
