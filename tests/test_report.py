@@ -96,7 +96,8 @@ def test_unparsable_file_is_reported_and_others_still_listed(capsys):
     code = main(["report", str(FIXTURES), "--format", "json", *SETTINGS])
     captured = capsys.readouterr()
     assert code == 2
-    errors = captured.err.strip().splitlines()
+    stale, *errors = captured.err.strip().splitlines()  # as_of 2030 is years past the catalog's review
+    assert stale.startswith("lambda-runtime-rules: warning: the runtime catalog was reviewed on")
     assert len(errors) == 1 and "broken.yaml" in errors[0]
     assert len(json.loads(captured.out)) == 10  # unrelated.yaml is skipped quietly
 
@@ -118,3 +119,24 @@ def test_every_format_on_the_source_fixtures(fmt, capsys):
     code = main(["report", str(sources), "--format", fmt, "--as-of", "2026-11-23"])
     assert code in (0, 2)
     assert capsys.readouterr().out
+
+
+def test_stale_catalog_notice_in_the_report(capsys):
+    """As check does: once on stderr, and in the Markdown document itself (a report goes into a wiki)."""
+    from lambda_runtime_rules.catalog import default_catalog
+
+    reviewed = default_catalog().reviewed
+    late = (reviewed + __import__("datetime").timedelta(days=181)).isoformat()
+    assert main(["report", str(TEMPLATE), "--as-of", late]) == 0
+    captured = capsys.readouterr()
+    [line] = captured.err.splitlines()
+    assert line.startswith("lambda-runtime-rules: warning: the runtime catalog was reviewed on " + reviewed.isoformat())
+    assert f"\n> **Warning:** The runtime catalog was reviewed on {reviewed.isoformat()}, 181 days before {late};" \
+        in captured.out
+    assert main(["report", str(TEMPLATE), "--as-of", late, "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.err.splitlines()) == 1 and isinstance(json.loads(captured.out), list)  # JSON shape kept
+    on_time = (reviewed + __import__("datetime").timedelta(days=180)).isoformat()
+    assert main(["report", str(TEMPLATE), "--as-of", on_time]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and "Warning" not in captured.out

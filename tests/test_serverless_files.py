@@ -138,7 +138,8 @@ def test_a_folder_scan_reads_serverless_ts_but_no_other_typescript(
         "custom-name/serverless-sample.yml",
         "typescript/config.yml",
         "typescript/serverless.ts",
-        "typescript/tsconfig.json",
+        # tsconfig.json is no candidate (JSON with comments, never a template); serverless.ts's reader still
+        # reads its `paths` itself
     ]
 
 

@@ -22,10 +22,15 @@ from ..model import Finding
 from ..output import one_line, render, use_color
 from ..scan import FileResult, is_terraform, iter_files, judged_through_functions, module_folders, scan_file
 from ..settings import Settings
-from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, context, fail
-
-STALE_CATALOG_DAYS = 180
-"""Warn when ``as_of`` is this far past the catalog's review date: announcements since then are missing."""
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    context,
+    fail,
+    stale_catalog_warning,
+)
 
 MAX_CHUNK = 256
 """Files per pool task: large enough to amortise inter-process traffic, small enough to balance the load."""
@@ -79,18 +84,6 @@ def exit_code(findings: Sequence[Finding], had_errors: bool, fail_on: str) -> in
     if fail_on == "warning":
         return EXIT_FINDINGS if findings else EXIT_OK
     return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
-
-
-def stale_catalog_warning(settings: Settings, catalog: Catalog) -> str:
-    """A one-line warning when the catalog is too old to speak for ``as_of``, else ''."""
-    age = (settings.as_of - catalog.reviewed).days
-    if age <= STALE_CATALOG_DAYS:
-        return ""
-    return (
-        f"the runtime catalog was reviewed on {catalog.reviewed.isoformat()}, {age} days before "
-        f"{settings.as_of.isoformat()}; deprecations announced since are missing "
-        "(upgrade lambda-runtime-rules, or add them with a --catalog overlay)"
-    )
 
 
 def var_file_problem(path: str) -> str:

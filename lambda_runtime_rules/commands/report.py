@@ -38,7 +38,7 @@ from ..model import FunctionSubject, LayerSubject, Subject, Value
 from ..output import printable, valid_unicode
 from ..scan import InputError, built_dockerfiles, iter_files, judged_through_functions, load_subjects, module_folders
 from ..settings import Settings
-from .common import EXIT_OK, EXIT_USAGE, UsageError, context, fail
+from .common import EXIT_OK, EXIT_USAGE, UsageError, context, fail, stale_catalog_warning
 
 UNRESOLVED = "unresolved"
 STATUS_ORDER = (
@@ -265,6 +265,9 @@ def render_markdown(rows: list[Row], settings: Settings, catalog: Catalog) -> st
         summary(rows),
         "",
     ]
+    stale = stale_catalog_warning(settings, catalog)
+    if stale:
+        lines[2:2] = [f"> **Warning:** {_escape(stale[0].upper() + stale[1:])}.", ""]
     if not rows:
         return "\n".join([*lines, "No Lambda functions or layers found."]) + "\n"
     lines.append("| " + " | ".join(header) + " |")
@@ -301,6 +304,9 @@ def run(args: argparse.Namespace) -> int:
         settings, catalog = context(args)
     except UsageError as exc:
         return fail(str(exc))
+    stale = stale_catalog_warning(settings, catalog)
+    if stale:  # as check says it: a report on an old catalog must not look authoritative
+        print(f"lambda-runtime-rules: warning: {stale}", file=sys.stderr)
     rows, errors = collect(list(args.paths), settings, catalog)
     for error in errors:
         print(f"lambda-runtime-rules: {error}", file=sys.stderr)
