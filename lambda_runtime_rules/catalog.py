@@ -350,3 +350,20 @@ def validate_bundled() -> Catalog:
 def default_catalog() -> Catalog:
     """The catalog every adapter uses unless a setting names an overlay."""
     return load(None)
+
+
+STALE_CATALOG_DAYS = 180
+"""Past this many days between the catalog's review and ``as_of``, deprecations announced since may be missing."""
+
+
+def stale_catalog_notice(catalog: Catalog, as_of: dt.date) -> str:
+    """One line saying the catalog is too old to speak for ``as_of``, else ''; the CLI's commands, cfn-lint and
+    Checkov all print this same line, once per run."""
+    age = (as_of - catalog.reviewed).days
+    if age <= STALE_CATALOG_DAYS:
+        return ""
+    return (
+        f"the runtime catalog was reviewed on {catalog.reviewed.isoformat()}, {age} days before "
+        f"{as_of.isoformat()}; deprecations announced since are missing "
+        "(upgrade lambda-runtime-rules, or add them with a --catalog overlay)"
+    )

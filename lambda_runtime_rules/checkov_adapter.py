@@ -29,7 +29,7 @@ from checkov.common.bridgecrew.severities import Severities
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.common.util.var_utils import is_terraform_variable_dependent
 
-from .catalog import Catalog, CatalogError
+from .catalog import Catalog, CatalogError, stale_catalog_notice
 from .catalog import load as load_catalog
 from .checkov_sarif import Detail
 from .engine import evaluate
@@ -151,6 +151,10 @@ def _context() -> Optional[tuple[Settings, Catalog]]:
         _problems[key] = f"lambda-runtime-rules: cannot load settings: {type(exc).__name__}: {exc}"
     if key in _problems:
         _warn(f"{_problems[key].split(': ', 1)[1]}; every lambda-runtime-rules check FAILS until this is fixed")
+    elif result is not None:
+        stale = stale_catalog_notice(result[1], result[0].as_of)
+        if stale:  # once per run, as the CLI says it: verdicts on an old catalog must not look authoritative
+            _warn(f"warning: {stale}")
     _context_cache[key] = result
     return result
 

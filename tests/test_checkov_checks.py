@@ -5,6 +5,7 @@ The helpers at the top (running Checkov offline with pinned settings) are shared
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -423,3 +424,26 @@ def test_verdicts_equal_the_engine_on_every_cloudformation_fixture():
                 assert (item in checkov_failed) == (item in engine), item
                 compared += 1
     assert compared > 0
+
+
+def test_stale_catalog_notice_once_on_checkovs_stderr(tmp_path: Path) -> None:
+    """As the CLI says it: one line per run, however many resources and checks ask for the settings."""
+    from lambda_runtime_rules.catalog import default_catalog
+
+    reviewed = default_catalog().reviewed
+    late = (reviewed + dt.timedelta(days=181)).isoformat()
+    body = "\n".join(
+        f"  Fn{i}:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n" for i in range(3)
+    )
+    (tmp_path / "template.yaml").write_text(f"Resources:\n{body}", encoding="utf-8")
+    args = ["-d", str(tmp_path), "--framework", "cloudformation", "--external-checks-dir", str(CHECKS_DIR),
+            "--check", "CKV_LRR_*"]
+    _, stderr = run_checkov(args, environment(as_of=late))
+    notices = [line for line in stderr.splitlines() if "runtime catalog was reviewed" in line]
+    assert notices == [
+        f"lambda-runtime-rules: warning: the runtime catalog was reviewed on {reviewed.isoformat()}, 181 days "
+        f"before {late}; deprecations announced since are missing (upgrade lambda-runtime-rules, or add them with "
+        "a --catalog overlay)"
+    ]
+    _, stderr = run_checkov(args, environment(as_of=(reviewed + dt.timedelta(days=180)).isoformat()))
+    assert "runtime catalog was reviewed" not in stderr

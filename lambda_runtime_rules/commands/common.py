@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..catalog import Catalog, CatalogError, load
+from ..catalog import Catalog, CatalogError, load, stale_catalog_notice
 from ..settings import Settings, SettingsError
 from ..settings import load as load_settings
 
@@ -47,18 +47,6 @@ def fail(message: str) -> int:
     return EXIT_USAGE
 
 
-# Past this many days between the catalog's review and as_of, every command says the catalog may be missing
-# deprecations announced since (once per run, on stderr; in report's document too).
-STALE_CATALOG_DAYS = 180
-
-
 def stale_catalog_warning(settings: Settings, catalog: Catalog) -> str:
-    """A one-line warning when the catalog is too old to speak for ``as_of``, else ''."""
-    age = (settings.as_of - catalog.reviewed).days
-    if age <= STALE_CATALOG_DAYS:
-        return ""
-    return (
-        f"the runtime catalog was reviewed on {catalog.reviewed.isoformat()}, {age} days before "
-        f"{settings.as_of.isoformat()}; deprecations announced since are missing "
-        "(upgrade lambda-runtime-rules, or add them with a --catalog overlay)"
-    )
+    """A one-line warning when the catalog is too old to speak for ``as_of``, else '' (every face says it)."""
+    return stale_catalog_notice(catalog, settings.as_of)
