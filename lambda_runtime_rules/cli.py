@@ -18,8 +18,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
-from . import __version__
-
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
@@ -52,6 +50,31 @@ def _unrecognized(parser: _Parser, extras: Sequence[str]) -> NoReturn:
     parser.error(f"unrecognized arguments: {' '.join(words)}")
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the package version and the bundled catalog's review date, computed only when asked
+    (argparse's own action would need the string, and so the metadata and the catalog, on every run)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        kwargs.setdefault("help", "show the version and the bundled catalog's reviewed date, then exit")
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> NoReturn:
+        from .catalog import CatalogError
+        from .version import version_line
+
+        try:
+            line = version_line()
+        except CatalogError as exc:
+            parser.exit(EXIT_USAGE, f"{parser.prog}: {exc}\n")
+        stdout = _Stdout(sys.stdout)
+        stdout.write(line + "\n")
+        stdout.flush()
+        failure = stdout.failure
+        if failure is not None and failure.errno != errno.EPIPE:
+            parser.exit(EXIT_USAGE, f"{parser.prog}: cannot write to stdout: {failure.strerror or failure}\n")
+        parser.exit(EXIT_OK)
+
+
 def _settings_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("settings (override the config file and environment)")
     group.add_argument("--as-of", metavar="DATE", help="evaluate as of this date (YYYY-MM-DD, Pacific)")
@@ -77,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="lambda-runtime-rules",
         description="Lambda runtime policy checks for CloudFormation, SAM, CDK, Terraform and Serverless.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 

@@ -7,6 +7,7 @@ only what a format needs is imported, because a pre-commit run pays for every im
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -14,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from . import __version__
 from .model import Finding
 from .rules import PROJECT_URL, RULES
 
@@ -171,15 +171,34 @@ def _location(file: str, line: int, column: int, root: Path | None) -> dict[str,
     return {"physicalLocation": physical}
 
 
+def catalog_properties(reviewed: dt.date, as_of: dt.date) -> dict[str, Any]:
+    """The driver's property bag: how old the catalog's facts were on the day the verdicts speak for.
+
+    A reader of an archived report can tell a clean result from a stale catalog without rerunning anything.
+    The age is negative when ``as_of`` lies before the review date.
+    """
+    return {
+        "catalogReviewed": reviewed.isoformat(),
+        "catalogAgeDays": (as_of - reviewed).days,
+        "asOf": as_of.isoformat(),
+    }
+
+
 def sarif_log(
     findings: Sequence[Finding],
     errors: Sequence[tuple[str, str]] = (),
     root: Path | None = None,
+    catalog_reviewed: dt.date | None = None,
+    as_of: dt.date | None = None,
 ) -> dict[str, Any]:
     """A SARIF 2.1.0 log with one run: every rule's metadata, the results, and unreadable files as notifications.
 
     ``errors`` are ``(file, problem)`` pairs; they make ``executionSuccessful`` false, as the exit code 2 does.
+    With both ``catalog_reviewed`` and ``as_of``, ``tool.driver.properties`` records the catalog's age.
     """
+    from .version import package_version
+
+    version = package_version()
     index = {spec.code: i for i, spec in enumerate(RULES)}
     results = []
     for finding in findings:
@@ -210,20 +229,21 @@ def sarif_log(
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     base = Path(os.path.abspath(root or os.curdir))
+    driver: dict[str, Any] = {
+        "name": TOOL_NAME,
+        "version": version,
+        "semanticVersion": version,
+        "informationUri": PROJECT_URL,
+        "rules": [_sarif_rule(spec) for spec in RULES],
+    }
+    if catalog_reviewed is not None and as_of is not None:
+        driver["properties"] = catalog_properties(catalog_reviewed, as_of)
     return {
         "$schema": SARIF_SCHEMA_URI,
         "version": SARIF_VERSION,
         "runs": [
             {
-                "tool": {
-                    "driver": {
-                        "name": TOOL_NAME,
-                        "version": __version__,
-                        "semanticVersion": __version__,
-                        "informationUri": PROJECT_URL,
-                        "rules": [_sarif_rule(spec) for spec in RULES],
-                    }
-                },
+                "tool": {"driver": driver},
                 "invocations": [invocation],
                 "originalUriBaseIds": {SRCROOT: {"uri": base.as_uri().rstrip("/") + "/"}},
                 "columnKind": "unicodeCodePoints",
@@ -237,8 +257,10 @@ def format_sarif(
     findings: Sequence[Finding],
     errors: Sequence[tuple[str, str]] = (),
     root: Path | None = None,
+    catalog_reviewed: dt.date | None = None,
+    as_of: dt.date | None = None,
 ) -> str:
-    return json.dumps(sarif_log(findings, errors, root), indent=2) + "\n"
+    return json.dumps(sarif_log(findings, errors, root, catalog_reviewed, as_of), indent=2) + "\n"
 
 
 def render(
@@ -247,10 +269,13 @@ def render(
     errors: Sequence[tuple[str, str]] = (),
     color: bool = False,
     root: Path | None = None,
+    catalog_reviewed: dt.date | None = None,
+    as_of: dt.date | None = None,
 ) -> str:
-    """The report in ``fmt`` (text, json or sarif). Text and JSON leave errors to stderr; SARIF carries them too."""
+    """The report in ``fmt`` (text, json or sarif). Text and JSON leave errors to stderr; SARIF carries them too,
+    and the catalog's age when ``catalog_reviewed`` and ``as_of`` are given (the JSON list has no place for it)."""
     if fmt == "json":
         return format_json(findings)
     if fmt == "sarif":
-        return format_sarif(findings, errors, root)
+        return format_sarif(findings, errors, root, catalog_reviewed, as_of)
     return format_text(findings, color)

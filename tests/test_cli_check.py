@@ -291,6 +291,25 @@ def test_missing_path_is_reported_and_the_rest_checked() -> None:
     assert triples(proc.stdout) == {("project/cfn/stack.json", 7, "EL1001"), ("project/cfn/stack.json", 17, "WL4001")}
 
 
+def test_sarif_driver_properties_give_the_catalogs_age_at_as_of(tmp_path: Path) -> None:
+    reviewed = json.loads((ROOT / "rules_data" / "catalog.json").read_text(encoding="utf-8"))["reviewed"]
+    expected = {
+        "catalogReviewed": reviewed,
+        "catalogAgeDays": (dt.date(2027, 3, 1) - dt.date.fromisoformat(reviewed)).days,
+        "asOf": "2027-03-01",
+    }
+    proc = cli("check", "project/cfn", "--as-of", "2027-03-01", "--format", "sarif")
+    assert proc.returncode == 1
+    log = json.loads(proc.stdout)
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(schema)(schema).validate(log)
+    assert log["runs"][0]["tool"]["driver"]["properties"] == expected
+    out = tmp_path / "report.sarif"
+    assert cli("check", "project/cfn", "--as-of", "2027-03-01", "--format", "sarif", "-o", str(out)).returncode == 1
+    assert json.loads(out.read_text(encoding="utf-8"))["runs"][0]["tool"]["driver"]["properties"] == expected
+    assert isinstance(json.loads(cli("check", "project/cfn", "--as-of", "2027-03-01", "--format", "json").stdout), list)
+
+
 def test_sarif_carries_unreadable_files_as_notifications(bad_tree: Path) -> None:
     proc = cli("check", "malformed.json", "good.json", "--as-of", AS_OF, "--format", "sarif", cwd=bad_tree)
     assert proc.returncode == 2

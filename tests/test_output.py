@@ -7,6 +7,7 @@ tests never reach the network; see ``tests/data/README.md`` for where the copy c
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -142,6 +143,40 @@ def test_sarif_driver_and_rule_metadata() -> None:
         assert rule["fullDescription"]["text"] == spec.description
         assert rule["defaultConfiguration"]["level"] == spec.severity
         assert rule["name"] == spec.slug
+
+
+@pytest.mark.parametrize(
+    ("reviewed", "as_of", "age"),
+    [
+        (dt.date(2026, 1, 1), dt.date(2026, 3, 1), 59),
+        (dt.date(2026, 1, 1), dt.date(2026, 1, 1), 0),
+        (dt.date(2026, 1, 1), dt.date(2025, 12, 31), -1),  # as_of before the review: a negative age, as it is
+    ],
+)
+def test_sarif_driver_records_the_catalogs_age(
+    reviewed: dt.date, as_of: dt.date, age: int, tmp_path: Path, sarif_validator
+) -> None:
+    log = output.sarif_log(_findings(tmp_path), root=tmp_path, catalog_reviewed=reviewed, as_of=as_of)
+    sarif_validator.validate(log)
+    assert log["runs"][0]["tool"]["driver"]["properties"] == {
+        "catalogReviewed": reviewed.isoformat(),
+        "catalogAgeDays": age,
+        "asOf": as_of.isoformat(),
+    }
+    rendered = json.loads(output.render("sarif", [], catalog_reviewed=reviewed, as_of=as_of))
+    assert rendered["runs"][0]["tool"]["driver"]["properties"]["catalogAgeDays"] == age
+
+
+def test_sarif_driver_has_no_age_without_both_dates() -> None:
+    assert "properties" not in output.sarif_log([])["runs"][0]["tool"]["driver"]
+    only = output.sarif_log([], catalog_reviewed=dt.date(2026, 1, 1))
+    assert "properties" not in only["runs"][0]["tool"]["driver"]
+
+
+def test_json_stays_a_list_when_given_the_catalogs_age(tmp_path: Path) -> None:
+    findings = _findings(tmp_path)
+    text = output.render("json", findings, catalog_reviewed=dt.date(2026, 1, 1), as_of=dt.date(2026, 3, 1))
+    assert text == output.format_json(findings)
 
 
 def test_sarif_results_locations(tmp_path: Path) -> None:

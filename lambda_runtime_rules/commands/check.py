@@ -62,15 +62,17 @@ def run(args: argparse.Namespace) -> int:
     for _, problem in errors:
         print(one_line(problem), file=sys.stderr)
 
+    reviewed, as_of = catalog.reviewed, settings.as_of  # SARIF records the catalog's age at as_of
     if args.output:
         color = args.color == "always"
-        report = render(args.format, findings, errors, color=color)
+        report = render(args.format, findings, errors, color=color, catalog_reviewed=reviewed, as_of=as_of)
         try:
             Path(args.output).write_text(report, encoding="utf-8")
         except OSError as exc:
             return fail(f"{args.output}: cannot write: {exc.strerror or exc}")
     else:
-        sys.stdout.write(render(args.format, findings, errors, color=use_color(sys.stdout, args.color)))
+        color = use_color(sys.stdout, args.color)
+        sys.stdout.write(render(args.format, findings, errors, color=color, catalog_reviewed=reviewed, as_of=as_of))
         sys.stdout.flush()
     return exit_code(findings, bool(errors), args.fail_on)
 
