@@ -186,8 +186,22 @@ def build_parser() -> argparse.ArgumentParser:
     _settings_options(show)
     validate = catalog_sub.add_parser("validate", help="validate a catalog file (default: the bundled one)")
     validate.add_argument("path", nargs="?")
-    refresh = catalog_sub.add_parser("refresh", help="propose catalog updates from a saved AWS runtimes page")
-    refresh.add_argument("--from", dest="source", required=True, metavar="FILE")
+    refresh = catalog_sub.add_parser(
+        "refresh", help="propose catalog updates from a saved AWS runtimes page, or new identifiers from botocore"
+    )
+    origin = refresh.add_mutually_exclusive_group(required=True)
+    origin.add_argument(
+        "--from", dest="source", metavar="FILE", help="a saved AWS 'Lambda runtimes' page (HTML or text)"
+    )
+    origin.add_argument(
+        "--botocore",
+        action="store_true",
+        help="list identifiers in the installed botocore's Lambda Runtime enum that the catalog lacks (JSON on "
+        "stdout, for review; exit 1 when there are any)",
+    )
+    refresh.add_argument(
+        "--botocore-model", metavar="FILE", help="with --botocore: read this service-2.json instead of botocore's"
+    )
     refresh.add_argument("--write", metavar="CATALOG", help="apply the proposal to this catalog file")
     refresh.add_argument(
         "--accept-regressions",

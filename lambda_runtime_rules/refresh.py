@@ -601,3 +601,43 @@ def unified_diff(before: str, after: str, name: str = "rules_data/catalog.json")
             before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}"
         )
     )
+
+
+def botocore_proposal(
+    document: dict[str, Any], identifiers: Sequence[str], source: str
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Skeleton entries for the identifiers botocore's Lambda model lists and the catalog lacks, and the catalog's
+    managed identifiers the model does not list.
+
+    botocore gains a new ``Runtime`` enum value when the API accepts it, often before AWS's runtimes page lists
+    it, but the model carries no name, OS, architectures or dates. So a skeleton is a proposal for a maintainer:
+    family and version inferred as for a page row, every date null (never invented), and notes that say what
+    to review; nothing is written to the catalog.
+    """
+    known = {entry["identifier"] for entry in document["runtimes"]}
+    proposals = []
+    for identifier in dict.fromkeys(identifiers):
+        if identifier in known:
+            continue
+        family, version = _family_of(identifier, document)
+        proposals.append(
+            {
+                "identifier": identifier,
+                "family": family,
+                "version": version,
+                "deprecated": None,
+                "block_create": None,
+                "block_update": None,
+                "successor": None,
+                "sources": [source],
+                "review": "from botocore's Lambda Runtime enum only: add name, os, architectures, package_types, "
+                "preview and dates from AWS's runtimes page before adding it to the catalog",
+            }
+        )
+    listed = set(identifiers)
+    absent = sorted(
+        entry["identifier"]
+        for entry in document["runtimes"]
+        if entry.get("managed", True) and entry["identifier"] not in listed
+    )
+    return proposals, absent

@@ -251,3 +251,64 @@ def test_any_page_yields_a_proposal_or_one_refusal(pieces, accept):
         return
     kept = {e["identifier"] for e in proposal.document["runtimes"]}
     assert {e["identifier"] for e in _document()["runtimes"]} <= kept
+
+
+# --- catalog refresh --botocore: identifiers from the service model, for review -------------------------------
+
+
+def _model(tmp_path: Path, enum: object) -> Path:
+    path = tmp_path / "service-2.json"
+    path.write_text(json.dumps({"shapes": {"Runtime": {"type": "string", "enum": enum}}}), encoding="utf-8")
+    return path
+
+
+def test_botocore_lists_new_identifiers_for_review_without_dates(tmp_path, capsys):
+    from lambda_runtime_rules.catalog import bundled_document
+
+    known = [entry["identifier"] for entry in bundled_document()["runtimes"]]
+    model = _model(tmp_path, [*known, "python3.99", "nodejs98.x", "python3.99"])
+    assert main(["catalog", "refresh", "--botocore", "--botocore-model", str(model)]) == 1
+    captured = capsys.readouterr()
+    proposals = json.loads(captured.out)
+    assert [(p["identifier"], p["family"], p["version"]) for p in proposals] == [
+        ("python3.99", "python", "3.99"), ("nodejs98.x", "nodejs", "98"),
+    ]
+    assert all(p[d] is None for p in proposals for d in ("deprecated", "block_create", "block_update"))
+    assert all("review" in p and p["sources"] == [f"botocore ({model})"] for p in proposals)
+    assert "new identifiers, for review (2): python3.99, nodejs98.x" in captured.err
+    # nothing written: the bundled catalog still lacks them
+    assert "python3.99" not in {e["identifier"] for e in bundled_document()["runtimes"]}
+
+
+def test_botocore_with_nothing_new_and_an_older_model(tmp_path, capsys):
+    model = _model(tmp_path, ["python3.12", "nodejs22.x"])
+    assert main(["catalog", "refresh", "--botocore", "--botocore-model", str(model)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == []
+    assert "no identifiers missing from the catalog" in captured.err
+    assert "in the catalog, not in this model" in captured.err and "python3.9" in captured.err
+    assert "custom" not in captured.err.split("not in this model")[1]  # unmanaged: not an API runtime to expect
+
+
+@pytest.mark.parametrize("enum", [None, [], ["python3.12", 3], "python3.12"])
+def test_botocore_model_without_a_runtime_enum_is_one_line_exit_2(tmp_path, capsys, enum):
+    model = _model(tmp_path, enum)
+    assert main(["catalog", "refresh", "--botocore", "--botocore-model", str(model)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1 and "no Runtime enum" in captured.err
+
+
+def test_botocore_unreadable_model_and_exclusive_options(tmp_path, capsys):
+    assert main(["catalog", "refresh", "--botocore", "--botocore-model", str(tmp_path / "absent.json")]) == 2
+    assert "cannot read the service model" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as raised:
+        main(["catalog", "refresh", "--botocore", "--from", "page.html"])
+    assert raised.value.code == 2
+
+
+def test_installed_botocore_model_is_read_offline(capsys):
+    pytest.importorskip("botocore")
+    code = main(["catalog", "refresh", "--botocore"])
+    captured = capsys.readouterr()
+    assert code in (0, 1) and isinstance(json.loads(captured.out), list)
+    assert captured.err.startswith("catalog refresh: botocore ")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog import bundled_document
-from ..refresh import Proposal, RefreshError, parse_page, propose, render, unified_diff
+from ..refresh import Proposal, RefreshError, botocore_proposal, parse_page, propose, render, unified_diff
 from .common import EXIT_FINDINGS, EXIT_OK, fail
 
 BUNDLED_NAME = "rules_data/catalog.json"
@@ -83,7 +83,65 @@ def _report(proposal: Proposal, source: str, rows: int, page_date: dt.date | Non
         say(f"note: {note}")
 
 
+def botocore_runtimes(model: str | None) -> tuple[list[str], str]:
+    """The ``Runtime`` enum of a Lambda service model, and a label naming it: the installed botocore's newest
+    ``lambda/*/service-2.json`` (read from disk: no network), or the model file ``model`` names."""
+    if model is not None:
+        try:
+            data = json.loads(Path(model).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise RefreshError(f"{model}: cannot read the service model: {reason}") from None
+        label = model
+    else:
+        try:
+            import botocore
+            from botocore.loaders import Loader
+        except ImportError:
+            raise RefreshError("botocore is not installed (it comes with the checkov extra)") from None
+        try:
+            data = Loader().load_service_model("lambda", "service-2")
+        except Exception as exc:  # botocore's own DataNotFoundError and friends
+            raise RefreshError(f"botocore {botocore.__version__}: no Lambda service model: {exc}") from None
+        label = f"botocore {botocore.__version__}"
+    enum = data.get("shapes", {}).get("Runtime", {}).get("enum") if isinstance(data, dict) else None
+    if not isinstance(enum, list) or not enum or not all(isinstance(v, str) for v in enum):
+        raise RefreshError(f"{label}: the service model has no Runtime enum")
+    return enum, label
+
+
+def run_botocore(args: argparse.Namespace) -> int:
+    """``catalog refresh --botocore``: new identifiers for review, on stdout as JSON; nothing is written.
+
+    Exit 1 when the model lists identifiers the catalog lacks (a scheduled job opens a review from that), 0 when
+    it lists none, 2 when the model cannot be read.
+    """
+    try:
+        identifiers, label = botocore_runtimes(getattr(args, "botocore_model", None))
+        document, name = _base(None)
+    except RefreshError as exc:
+        return fail(str(exc))
+    proposals, absent = botocore_proposal(document, identifiers, f"botocore ({label})")
+    print(f"catalog refresh: {label}: {len(identifiers)} Runtime enum value(s); {name}", file=sys.stderr)
+    if proposals:
+        print(
+            f"new identifiers, for review ({len(proposals)}): {', '.join(p['identifier'] for p in proposals)}",
+            file=sys.stderr,
+        )
+    else:
+        print("no identifiers missing from the catalog", file=sys.stderr)
+    if absent:
+        print(f"in the catalog, not in this model ({len(absent)}; an older botocore?): {', '.join(absent)}",
+              file=sys.stderr)
+    sys.stdout.write(json.dumps(proposals, indent=2) + "\n")
+    return EXIT_FINDINGS if proposals else EXIT_OK
+
+
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "botocore", False):
+        return run_botocore(args)
+    if args.source is None:
+        return fail("catalog refresh: give --from FILE (a saved AWS runtimes page) or --botocore")
     source = Path(args.source)
     target = Path(args.write) if args.write else None
     accept = bool(getattr(args, "accept_regressions", False))
