@@ -82,10 +82,8 @@ def test_timeline_rows_labels_counts_and_bands(capsys):
     labels = {r.get("data-runtime"): [t.text for t in r.findall(f"{SVG}text")] for r in rows}
     assert labels["fakelang1"] == ["fakelang1", "1 function, 1 layer"]  # Choosing and the layer Shared
     assert labels["fakelang0"] == ["fakelang0", "1 function"]
-    bands = {
-        r.get("data-runtime"): [(b.get("data-phase"), b.get("data-start"), b.get("data-end")) for b in r.iter(f"{SVG}rect")]
-        for r in rows
-    }  # fmt: skip
+    keys = ("data-phase", "data-start", "data-end")
+    bands = {r.get("data-runtime"): [tuple(b.get(k) for k in keys) for b in r.iter(f"{SVG}rect")] for r in rows}
     start, end = svg.get("data-start"), svg.get("data-end")
     assert bands["fakelang1"] == [
         ("supported", start, "2030-01-01"),
