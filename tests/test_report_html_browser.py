@@ -14,6 +14,7 @@ import os
 import shutil
 import struct
 import subprocess
+import xml.etree.ElementTree as ET
 import zlib
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from lambda_runtime_rules.commands.report_html import COLOURS
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "report"
 SETTINGS = ["--as-of", "2030-01-15", "--catalog", str(FIXTURES / "overlay.json"), "--warn-days", "120"]
 WINDOW = (1200, 1000)
+SVG = "{http://www.w3.org/2000/svg}"
 FLAGS = (
     "--headless",
     "--no-sandbox",  # the tests run as root, where Chromium's sandbox refuses to start
@@ -101,11 +103,12 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
-def _render(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, tuple[int, int, list[bytes]]]:
+def _render(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, str, tuple[int, int, list[bytes]]]:
     chromium = _chromium()
     assert main(["report", str(FIXTURES / "template.yaml"), "--format", "html", *SETTINGS]) == 0
     page = tmp_path / "report.html"
-    page.write_text(capsys.readouterr().out, encoding="utf-8")
+    html = capsys.readouterr().out
+    page.write_text(html, encoding="utf-8")
     dom = _browser(chromium, tmp_path / "profile-dom", "--dump-dom", page.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
     shot = tmp_path / "shot.png"
@@ -114,11 +117,17 @@ def _render(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, tu
     keep = os.environ.get("LRR_KEEP_SCREENSHOT")  # a person looks at it: LRR_KEEP_SCREENSHOT=/tmp/report.png
     if keep:
         shutil.copyfile(shot, keep)
-    return dom.stdout, decode_png(shot.read_bytes())
+    return html, dom.stdout, decode_png(shot.read_bytes())
 
 
 def test_timeline_renders_in_chromium(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    dom, (width, height, rows) = _render(tmp_path, capsys)
+    html, dom, (width, height, rows) = _render(tmp_path, capsys)
+    svg = ET.fromstring(html.split("\n", 1)[1]).find(f".//{SVG}svg")
+    assert svg is not None
+    expected = {phase: 0 for phase in COLOURS}
+    for row in svg.findall(f"{SVG}g[@class='timeline-row']"):
+        for phase in {b.get("data-phase", "") for b in row.iter(f"{SVG}rect") if float(b.get("width", "0")) >= 2}:
+            expected[phase] += 1
     # The DOM after rendering: the SVG, one row per runtime in use, its bands, its labels.
     assert dom.count('<svg xmlns="http://www.w3.org/2000/svg" class="timeline"') == 1
     for runtime in ("fakelang0", "python2.7", "fakelang1", "fakelang2", "fakelang3"):
@@ -128,15 +137,19 @@ def test_timeline_renders_in_chromium(tmp_path: Path, capsys: pytest.CaptureFixt
     assert ">1 function, 1 layer</text>" in dom and '<table id="inventory">' in dom
 
     # The screenshot: each phase's colour is painted in the timeline's place (below the headings, above the
-    # table, whose status words share some of these colours), long bands as wide as most of the plot.
+    # table, whose status words share some of these colours): one block of pixel rows per timeline row that has
+    # a band of that phase at least 2 units wide, and one more for the legend's square.
     assert (width, height) == WINDOW
-    top, bottom = 100, height // 2
+    header = bytes(_rgb("#f2f2f2")) * 50  # a run of the table header's background: the timeline is above it
+    top, bottom = 100, next(y for y, row in enumerate(rows) if header in row)
     for phase, colour in COLOURS.items():
         target = _rgb(colour)
         hits = [
             (x, y) for y in range(top, bottom) for x in range(width) if tuple(rows[y][3 * x : 3 * x + 3]) == target
         ]
-        assert len(hits) > 150, f"{phase} ({colour}) is not painted: {len(hits)} pixels"
+        ys = sorted({y for _, y in hits})
+        blocks = 1 + sum(1 for a, b in zip(ys, ys[1:]) if b != a + 1) if ys else 0
+        assert blocks == expected[phase] + 1, f"{phase} ({colour}): {blocks} painted blocks, {expected[phase]} bands"
         if phase in ("supported", "update-blocked", "preview"):  # long bands: the timeline has its width
             xs = [x for x, _ in hits]
             assert max(xs) - min(xs) > width // 3, phase
