@@ -82,6 +82,7 @@ def test_timeline_rows_labels_counts_and_bands(capsys):
     labels = {r.get("data-runtime"): [t.text for t in r.findall(f"{SVG}text")] for r in rows}
     assert labels["fakelang1"] == ["fakelang1", "1 function, 1 layer"]  # Choosing and the layer Shared
     assert labels["fakelang0"] == ["fakelang0", "1 function"]
+    assert [r.get("data-functions") for r in rows] == ["1", "1", "1", "1", "1"]
     keys = ("data-phase", "data-start", "data-end")
     bands = {r.get("data-runtime"): [tuple(b.get(k) for k in keys) for b in r.iter(f"{SVG}rect")] for r in rows}
     start, end = svg.get("data-start"), svg.get("data-end")
@@ -169,6 +170,20 @@ def test_hostile_names_are_escaped(tmp_path, capsys):
     assert '<script>alert("x")</script>&amp;\\x1b[31m' in text  # shown as the user wrote it, inert
     assert "<img src=x onerror=alert(1)>" in text
     _tree(page)  # still well-formed
+
+
+def test_a_runtime_used_only_by_layers(tmp_path, capsys):
+    template = tmp_path / "layers.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  L1: {Type: AWS::Lambda::LayerVersion, Properties: {CompatibleRuntimes: [fakelang2]}}\n"
+        "  L2: {Type: AWS::Lambda::LayerVersion, Properties: {CompatibleRuntimes: [fakelang2, fakelang1]}}\n",
+        encoding="utf-8",
+    )
+    svg = _tree(_page(capsys, template)).find(f".//{SVG}svg")
+    assert svg is not None
+    counts = {r.get("data-runtime"): r.find(f"{SVG}text[@class='count']") for r in svg.iter(f"{SVG}g")}
+    assert {k: v.text for k, v in counts.items() if v is not None} == {"fakelang1": "1 layer", "fakelang2": "2 layers"}
 
 
 def test_no_function_found(tmp_path, capsys):

@@ -148,7 +148,8 @@ def test_timeline_renders_in_chromium(tmp_path: Path, capsys: pytest.CaptureFixt
             (x, y) for y in range(top, bottom) for x in range(width) if tuple(rows[y][3 * x : 3 * x + 3]) == target
         ]
         ys = sorted({y for _, y in hits})
-        blocks = 1 + sum(1 for a, b in zip(ys, ys[1:]) if b != a + 1) if ys else 0
+        # pixel rows closer than 8 are one block: the dashed as_of line crosses a band without splitting it
+        blocks = 1 + sum(1 for a, b in zip(ys, ys[1:]) if b - a > 8) if ys else 0
         assert blocks == expected[phase] + 1, f"{phase} ({colour}): {blocks} painted blocks, {expected[phase]} bands"
         if phase in ("supported", "update-blocked", "preview"):  # long bands: the timeline has its width
             xs = [x for x, _ in hits]

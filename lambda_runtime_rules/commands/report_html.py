@@ -26,7 +26,7 @@ from .report import MARKDOWN_COLUMNS, Row, summary
 # Layout of the timeline, in SVG user units (the SVG scales to the page's width).
 WIDTH = 1000
 LABEL_WIDTH = 170
-COUNT_WIDTH = 120
+COUNT_WIDTH = 150
 PLOT_LEFT = LABEL_WIDTH
 PLOT_RIGHT = WIDTH - COUNT_WIDTH
 AXIS_TOP = 34
@@ -151,7 +151,8 @@ def _plural(count: int, word: str) -> str:
 
 
 def _count_label(row: TimelineRow) -> str:
-    parts = [_plural(row.functions, "function")]
+    """'2 functions', '1 function, 1 layer', '1 layer': a row only for layers does not say '0 functions'."""
+    parts = [_plural(row.functions, "function")] if row.functions or not row.layers else []
     if row.layers:
         parts.append(_plural(row.layers, "layer"))
     return ", ".join(parts)
