@@ -166,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="inventory of every function and layer with its runtime status")
     report.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    report.add_argument("--format", choices=("markdown", "csv", "json"), default="markdown")
+    report.add_argument("--format", choices=("markdown", "csv", "json", "html"), default="markdown")
     _settings_options(report)
 
     explain = sub.add_parser("explain", help="show a rule's documentation")

@@ -347,6 +347,7 @@ def hostile_names(tmp_path: Path) -> Path:
         ["report"],
         ["report", "--format", "csv"],
         ["report", "--format", "json"],
+        ["report", "--format", "html"],
     ],
 )
 @pytest.mark.parametrize("encoding", ["", "utf-8:strict", "ascii:strict"])
@@ -358,6 +359,8 @@ def test_every_format_escapes_what_it_cannot_encode(hostile_names, command, enco
     assert "\x1b" not in out and "\udcff" not in out
     if command[-1] in ("json", "sarif"):
         json.loads(out)
+    if command[-1] == "html":
+        assert "nl\\nname.yaml" in out and "bad\\xff.yaml" in out and "F\\ud800\\x1b[31m" in out
     if command == ["check"] or command == ["report"]:
         assert "nl\\nname.yaml" in out and "bad\\xff.yaml" in out  # one finding, one line
         if command == ["check"]:

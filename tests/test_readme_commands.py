@@ -51,6 +51,34 @@ def test_readme_try_it_and_test_commands_are_exactly_what_ci_runs() -> None:
         assert "python -m pip install --upgrade pip && " in command  # an old pip backtracks for minutes
 
 
+CHROMIUM = (
+    "command -v chromium >/dev/null || "
+    "(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)"
+)
+
+
+def test_ci_runs_nothing_but_the_readme_commands_and_the_documented_chromium_line() -> None:
+    """Besides the README's two commands, .ci/run may install one thing, Debian's chromium (the HTML report's
+    browser test), and only with the line the README's Development section shows, before the tests."""
+    lines = [
+        line
+        for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    ci = _ci_lines()
+    assert lines == [
+        "set -euo pipefail",
+        'cd "$(dirname "$0")/.."',
+        "export CI=true",
+        CHROMIUM,
+        ci[0],
+        "status=0",
+        ci[1],
+        'test "$status" -eq 1',
+    ]
+    assert f"`{CHROMIUM}`" in README
+
+
 def test_install_lines_work_before_a_release_exists() -> None:
     """No PyPI package and no v0.1.0 tag exist yet: every install of the package names the repository."""
     assert "rev: v0.1.0" not in README

@@ -112,7 +112,7 @@ def test_bad_setting_is_a_usage_error(capsys):
     assert capsys.readouterr().err.count("\n") == 1
 
 
-@pytest.mark.parametrize("fmt", ["markdown", "csv", "json"])
+@pytest.mark.parametrize("fmt", ["markdown", "csv", "json", "html"])
 def test_every_format_on_the_source_fixtures(fmt, capsys):
     """Whatever the adapters find, the report renders it without raising."""
     sources = FIXTURES.parent / "sources"

@@ -1,4 +1,4 @@
-"""``report [PATH ...] [--format markdown|csv|json]``: every function and layer with its runtime's standing.
+"""``report [PATH ...] [--format markdown|csv|json|html]``: every function and layer with its runtime's standing.
 
 The view a platform team plans upgrades from: one row per (resource, runtime value), so a parameter with
 AllowedValues or an ``Fn::If`` shows each runtime it can select. Rows are sorted by urgency: update-blocked
@@ -314,6 +314,10 @@ def run(args: argparse.Namespace) -> int:
         text = render_csv(rows)
     elif args.format == "json":
         text = render_json(rows)
+    elif args.format == "html":
+        from .report_html import render_html  # imported here: report_html builds on this module's rows
+
+        text = render_html(rows, settings, catalog)
     else:
         text = render_markdown(rows, settings, catalog)
     sys.stdout.write(text)
