@@ -122,7 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="files and folders to check (default: the current folder)",
     )
     check.add_argument(
-        "--format", choices=("text", "json", "sarif"), default="text", help="report format (default: text)"
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="report format (default: text; github: GitHub Actions workflow commands, shown as annotations)",
     )
     check.add_argument(
         "--fail-on",

@@ -92,6 +92,42 @@ def format_text(findings: Sequence[Finding], color: bool = False) -> str:
     return "".join(text_line(f, color) + "\n" for f in findings)
 
 
+# --- github -------------------------------------------------------------------------------------------------
+
+
+def _github_data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub's toolkit does (``%``, CR, LF), after ``one_line``."""
+    return one_line(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    """A workflow command's property value: the message escapes plus ``:`` and ``,``, which end a property."""
+    escaped = printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")  # a file name as it is
+    return escaped.replace(":", "%3A").replace(",", "%2C")
+
+
+def github_line(finding: Finding) -> str:
+    """``::error file=...,line=...,col=...,title=EL1001::message``: GitHub Actions shows it as an annotation
+    on the pull request's diff. ``col`` is left out when the column is unknown (0), ``line`` when the line is."""
+    level = "error" if finding.severity == "error" else "warning"
+    properties = [f"file={_github_property(finding.file)}"]
+    if finding.line > 0:
+        properties.append(f"line={finding.line}")
+        if finding.column > 0:
+            properties.append(f"col={finding.column}")
+    properties.append(f"title={_github_property(finding.rule)}")
+    return f"::{level} {','.join(properties)}::{_github_data(finding.message)}"
+
+
+def format_github(findings: Sequence[Finding], errors: Sequence[tuple[str, str]] = ()) -> str:
+    """One workflow command per finding, and one ``::error`` per file that could not be read (exit 2), so a
+    broken file is as visible on the pull request as a finding."""
+    lines = [github_line(f) for f in findings]
+    lines += [f"::error file={_github_property(path)},title=lambda-runtime-rules::{_github_data(problem)}"
+              for path, problem in errors]
+    return "".join(line + "\n" for line in lines)
+
+
 # --- json --------------------------------------------------------------------------------------------------
 
 
@@ -272,10 +308,13 @@ def render(
     catalog_reviewed: dt.date | None = None,
     as_of: dt.date | None = None,
 ) -> str:
-    """The report in ``fmt`` (text, json or sarif). Text and JSON leave errors to stderr; SARIF carries them too,
+    """The report in ``fmt`` (text, json, github or sarif). Text and JSON leave errors to stderr; GitHub's
+    workflow commands and SARIF carry them too,
     and the catalog's age when ``catalog_reviewed`` and ``as_of`` are given (the JSON list has no place for it)."""
     if fmt == "json":
         return format_json(findings)
+    if fmt == "github":
+        return format_github(findings, errors)
     if fmt == "sarif":
         return format_sarif(findings, errors, root, catalog_reviewed, as_of)
     return format_text(findings, color)

@@ -344,6 +344,7 @@ def hostile_names(tmp_path: Path) -> Path:
         ["check"],
         ["check", "--format", "json"],
         ["check", "--format", "sarif"],
+        ["check", "--format", "github"],
         ["report"],
         ["report", "--format", "csv"],
         ["report", "--format", "json"],
@@ -367,6 +368,9 @@ def test_every_format_escapes_what_it_cannot_encode(hostile_names, command, enco
             assert len(out.splitlines()) == 3
     if command[-1] == "sarif":
         assert "bad%FF.yaml" in out
+    if command[-1] == "github":  # one workflow command per finding, each on one line, escapes kept inert
+        assert "file=nl\\nname.yaml" in out and "file=bad\\xff.yaml" in out
+        assert all(line.startswith(("::error ", "::warning ")) for line in out.splitlines())
 
 
 # --- item 11: a closed or full stdout ends the output, not the command ----------------------------------------

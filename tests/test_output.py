@@ -232,3 +232,33 @@ def test_the_schema_check_has_teeth(sarif_validator) -> None:
     log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0
     log["runs"][0]["results"][0]["level"] = "fatal"
     assert len(list(sarif_validator.iter_errors(log))) == 2
+
+
+# --- github: workflow commands --------------------------------------------------------------------------------
+
+
+def test_github_workflow_commands_exact():
+    findings = [
+        Finding("EL1001", "Fn", 12, 5, "Runtime python2.7 is update-blocked", "t.yaml", "python2.7"),
+        Finding("WL1003", "Fn", 7, 0, "deprecated", "dir/t.yaml", "python3.8"),  # column unknown: no col
+        Finding("WL1005", "Fn", 0, 0, "unknown", "t.tf", "x"),  # line unknown: neither line nor col
+    ]
+    assert output.render("github", findings) == (
+        "::error file=t.yaml,line=12,col=5,title=EL1001::Runtime python2.7 is update-blocked\n"
+        "::warning file=dir/t.yaml,line=7,title=WL1003::deprecated\n"
+        "::warning file=t.tf,title=WL1005::unknown\n"
+    )
+
+
+def test_github_escapes_data_and_properties_as_the_toolkit_does():
+    finding = Finding("WL1003", "Fn", 3, 9, "100% sure: a, b\nc", "a:b,c%d.yaml", "python3.8")
+    line = output.github_line(finding)
+    # properties: % : , escaped; data: % escaped, the newline folded to a space by one_line (one command a line)
+    assert line == "::warning file=a%3Ab%2Cc%25d.yaml,line=3,col=9,title=WL1003::100%25 sure: a, b c"
+
+
+def test_github_unreadable_files_are_error_annotations_too():
+    text = output.render("github", [], [("bad.yaml", "bad.yaml: line 2, column 3: mapping values are not allowed")])
+    assert text == (
+        "::error file=bad.yaml,title=lambda-runtime-rules::bad.yaml: line 2, column 3: mapping values are not allowed\n"
+    )
