@@ -123,9 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--format",
-        choices=("text", "json", "sarif", "github"),
+        choices=("text", "json", "json-object", "sarif", "github"),
         default="text",
-        help="report format (default: text; github: GitHub Actions workflow commands, shown as annotations)",
+        help="report format (default: text; json-object: the json records under 'findings' beside the run's "
+        "'metadata'; github: GitHub Actions workflow commands, shown as annotations)",
     )
     check.add_argument(
         "--fail-on",
@@ -148,6 +149,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="FILE",
         help="Terraform variable values, as for terraform plan -var-file (repeatable; applied after terraform.tfvars)",
+    )
+    baseline = check.add_mutually_exclusive_group()
+    baseline.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings not accepted in this baseline file (default: the config's baseline)",
+    )
+    baseline.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record today's findings in this baseline file (entries of files not checked are kept), exit 0",
+    )
+    check.add_argument(
+        "--no-progress", action="store_true", help="never show the progress line (shown only on a terminal)"
     )
     _settings_options(check)
 

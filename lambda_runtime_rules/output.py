@@ -149,6 +149,12 @@ def format_json(findings: Sequence[Finding]) -> str:
     return json.dumps([finding_dict(f) for f in findings], indent=2) + "\n"
 
 
+def format_json_object(findings: Sequence[Finding], metadata: Mapping[str, Any]) -> str:
+    """``{"metadata": {...}, "findings": [...]}``: the run's facts beside the same records as ``json``, whose
+    plain list stays as it is for the pipelines that read it."""
+    return json.dumps({"metadata": dict(metadata), "findings": [finding_dict(f) for f in findings]}, indent=2) + "\n"
+
+
 # --- sarif -------------------------------------------------------------------------------------------------
 
 
@@ -307,12 +313,15 @@ def render(
     root: Path | None = None,
     catalog_reviewed: dt.date | None = None,
     as_of: dt.date | None = None,
+    metadata: Mapping[str, Any] | None = None,
 ) -> str:
-    """The report in ``fmt`` (text, json, github or sarif). Text and JSON leave errors to stderr; GitHub's
+    """The report in ``fmt`` (text, json, json-object, github or sarif). Text and JSON leave errors to stderr; GitHub's
     workflow commands and SARIF carry them too,
     and the catalog's age when ``catalog_reviewed`` and ``as_of`` are given (the JSON list has no place for it)."""
     if fmt == "json":
         return format_json(findings)
+    if fmt == "json-object":
+        return format_json_object(findings, metadata or {})
     if fmt == "github":
         return format_github(findings, errors)
     if fmt == "sarif":

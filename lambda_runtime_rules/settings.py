@@ -25,6 +25,7 @@ ENV_VARS = {
     "high_compliance": "LAMBDA_RUNTIME_RULES_HIGH_COMPLIANCE",
     "allow_function_update": "LAMBDA_RUNTIME_RULES_ALLOW_FUNCTION_UPDATE",
     "catalog": "LAMBDA_RUNTIME_RULES_CATALOG",
+    "baseline": "LAMBDA_RUNTIME_RULES_BASELINE",
 }
 CONFIG_ENV = "LAMBDA_RUNTIME_RULES_CONFIG"
 DEFAULT_WARN_DAYS = 120
@@ -87,6 +88,8 @@ class Settings:
     allow_function_update: bool = True
     catalog: str | None = None
     exceptions: tuple[Exemption, ...] = field(default=())
+    baseline: str | None = None
+    """A baseline file (see ``baseline``): findings in it are not reported, by any face."""
 
     def with_as_of(self, as_of: dt.date) -> Settings:
         return replace(self, as_of=as_of)
@@ -205,7 +208,7 @@ _PARSERS = {
 def _apply(values: dict[str, Any], key: str, raw: object, source: str, base_dir: Path | None = None) -> None:
     if key in _PARSERS:
         values[key] = _PARSERS[key](raw, source)
-    elif key == "catalog":
+    elif key in ("catalog", "baseline"):
         if raw is None:
             values[key] = None
             return

@@ -20,7 +20,7 @@ from ..rules import RULES, RuleSpec
 from . import evaluation
 
 # Settings a user may set through cfn-lint's rule configuration, by the rule tag they concern.
-_COMMON_SETTINGS = ("as_of", "catalog")
+_COMMON_SETTINGS = ("as_of", "catalog", "baseline")
 _SETTINGS_BY_TAG = {
     "lifecycle": ("warn_days",),
     "compliance": ("high_compliance", "allow_function_update"),

@@ -14,12 +14,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from ..baseline import BaselineError
 from ..catalog import Catalog
 from ..gcpause import gc_paused
 from ..model import Finding
-from ..output import one_line, render, use_color
+from ..output import one_line, printable, render, use_color, valid_unicode
+from ..progress import Progress
 from ..scan import FileResult, is_terraform, iter_files, judged_through_functions, module_folders, scan_file
 from ..settings import Settings
 from .common import (
@@ -54,7 +57,9 @@ def run(args: argparse.Namespace) -> int:
         problem = var_file_problem(var_file)
         if problem:
             return fail(problem)
-    results = check_files(iter_files(list(args.paths)), settings, catalog, jobs=args.jobs, var_files=var_files)
+    files = iter_files(list(args.paths))
+    progress = None if args.no_progress else Progress.for_stream(sys.stderr, len(files))
+    results = check_files(files, settings, catalog, jobs=args.jobs, var_files=var_files, progress=progress)
     built = frozenset().union(*(r.builds for r in results))
     results = [r for r in results if not judged_through_functions(r.path, r.kind, built)]
     findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
@@ -62,19 +67,163 @@ def run(args: argparse.Namespace) -> int:
     for _, problem in errors:
         print(one_line(problem), file=sys.stderr)
 
+    try:
+        findings, used = apply_baseline(args, settings, catalog, findings, [r.path for r in results])
+    except BaselineError as exc:
+        return fail(str(exc))
+
     reviewed, as_of = catalog.reviewed, settings.as_of  # SARIF records the catalog's age at as_of
+    extra = {"catalog_reviewed": reviewed, "as_of": as_of}
+    if args.format == "json-object":
+        extra["metadata"] = run_metadata(results, findings, errors, used, settings, catalog)
     if args.output:
         color = args.color == "always"
-        report = render(args.format, findings, errors, color=color, catalog_reviewed=reviewed, as_of=as_of)
+        report = render(args.format, findings, errors, color=color, **extra)
         try:
             Path(args.output).write_text(report, encoding="utf-8")
         except OSError as exc:
             return fail(f"{args.output}: cannot write: {exc.strerror or exc}")
     else:
         color = use_color(sys.stdout, args.color)
-        sys.stdout.write(render(args.format, findings, errors, color=color, catalog_reviewed=reviewed, as_of=as_of))
+        sys.stdout.write(render(args.format, findings, errors, color=color, **extra))
         sys.stdout.flush()
+    if args.format == "text":
+        print(summary_line(results, findings, errors, used), file=sys.stderr)
+    if not any(r.kind for r in results) and not errors and any(os.path.isdir(path) for path in args.paths):
+        print(f"lambda-runtime-rules: warning: {no_template_line(results)}", file=sys.stderr)
     return exit_code(findings, bool(errors), args.fail_on)
+
+
+# --- baseline ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BaselineUse:
+    """What the baseline did in this run, for the summary line and the JSON metadata."""
+
+    file: str = ""
+    accepted: int = 0
+    stale: int = 0
+    worse: int = 0
+    written: bool = False
+
+
+def apply_baseline(
+    args: argparse.Namespace, settings: Settings, catalog: Catalog, findings: list[Finding], checked: list[str]
+) -> tuple[list[Finding], BaselineUse]:
+    """``--write-baseline`` records today's findings (all then accepted); ``--baseline`` (or the config's
+    ``baseline``) leaves only what it does not accept, and names its stale entries on stderr."""
+    from .. import baseline
+
+    target = getattr(args, "write_baseline", None)
+    if target:
+        previous = baseline.read(target) if os.path.lexists(target) else []
+        base = baseline.folder(target)
+        entries = baseline.updated(findings, previous, base, catalog, settings.as_of, checked)
+        dropped = len(baseline.apply(findings, previous, base, catalog, settings.as_of, checked).stale)
+        baseline.write(target, entries)
+        print(
+            f"lambda-runtime-rules: wrote {len(entries)} entries to the baseline {printable(target)}"
+            f" ({len(findings)} from this run, {dropped} stale dropped)",
+            file=sys.stderr,
+        )
+        return [], BaselineUse(target, accepted=len(findings), written=True)
+    if not settings.baseline:
+        return findings, BaselineUse()
+    entries = baseline.read(settings.baseline)
+    base = baseline.folder(settings.baseline)
+    outcome = baseline.apply(findings, entries, base, catalog, settings.as_of, checked)
+    name = printable(settings.baseline)
+    for entry in outcome.stale:
+        print(
+            f"lambda-runtime-rules: baseline {name}: stale entry, its finding is gone (--write-baseline drops it): "
+            f"{printable(entry.file)} {printable(entry.resource)} {entry.rule} {printable(entry.runtime)}".rstrip(),
+            file=sys.stderr,
+        )
+    worse = f", {outcome.worse} reported again because they got worse" if outcome.worse else ""
+    print(
+        f"lambda-runtime-rules: baseline {name}: {_count(outcome.accepted, 'finding')} accepted, "
+        f"{_count(len(outcome.stale), 'stale entry', 'stale entries')}{worse}",
+        file=sys.stderr,
+    )
+    return outcome.findings, BaselineUse(settings.baseline, outcome.accepted, len(outcome.stale), outcome.worse)
+
+
+# --- summary ------------------------------------------------------------------------------------------------
+
+
+def _count(number: int, singular: str, plural: str = "") -> str:
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
+def summary_line(
+    results: Sequence[FileResult], findings: Sequence[Finding], errors: Sequence[tuple[str, str]], used: BaselineUse
+) -> str:
+    """``12 findings (3 errors, 9 warnings) in 48 files; 2 files could not be read``: the last line of a text run.
+
+    "Files" are the files read as one of our inputs (a YAML file that is not a template does not count), so a
+    hook pointed at the wrong folder says "in 0 files" instead of looking green.
+    """
+    failing = sum(1 for f in findings if f.severity == "error")
+    counts = f"{failing} {'error' if failing == 1 else 'errors'}, {_count(len(findings) - failing, 'warning')}"
+    line = f"{_count(len(findings), 'finding')} ({counts}) in {_count(sum(1 for r in results if r.kind), 'file')}"
+    if used.file:
+        line += f"; {used.accepted} accepted by the baseline"
+        if used.stale:
+            line += f" ({_count(used.stale, 'stale entry', 'stale entries')})"
+    if errors:
+        line += f"; {_count(len(errors), 'file')} could not be read"
+    return line
+
+
+def no_template_line(results: Sequence[FileResult]) -> str:
+    """Said in every format when a folder was given and nothing in it was an input we check: a hook or job pointed
+    at the wrong folder must not look green. Files handed over one by one (a pre-commit run over a commit's YAML)
+    are often not templates, and say nothing."""
+    looked = _count(len(results), "candidate file")
+    return (
+        f"no template found ({looked} looked at; none is a CloudFormation, SAM, Terraform, Serverless, CDK or "
+        "Dockerfile input): check the paths given"
+    )
+
+
+def run_metadata(
+    results: Sequence[FileResult],
+    findings: Sequence[Finding],
+    errors: Sequence[tuple[str, str]],
+    used: BaselineUse,
+    settings: Settings,
+    catalog: Catalog,
+) -> dict[str, object]:
+    """The ``json-object`` format's ``metadata``: the tool, the catalog's age and the run's counts."""
+    from ..catalog import stale_catalog_notice
+    from ..output import catalog_properties
+    from ..version import package_version
+
+    failing = sum(1 for f in findings if f.severity == "error")
+    notice = stale_catalog_notice(catalog, settings.as_of)
+    metadata: dict[str, object] = {
+        "tool": "lambda-runtime-rules",
+        "version": package_version(),
+        **catalog_properties(catalog.reviewed, settings.as_of),
+        "catalogStale": bool(notice),
+        "staleCatalogNotice": notice or None,
+        "files": sum(1 for r in results if r.kind),
+        "candidates": len(results),
+        "findings": len(findings),
+        "errors": failing,
+        "warnings": len(findings) - failing,
+        "unreadable": [{"file": valid_unicode(path), "problem": valid_unicode(one_line(p))} for path, p in errors],
+    }
+    if used.file:
+        metadata["baseline"] = {
+            "file": valid_unicode(used.file),
+            "accepted": used.accepted,
+            "stale": used.stale,
+            "worse": used.worse,
+            "written": used.written,
+        }
+    return metadata
 
 
 def exit_code(findings: Sequence[Finding], had_errors: bool, fail_on: str) -> int:
@@ -103,18 +252,33 @@ def var_file_problem(path: str) -> str:
 
 
 def check_files(
-    files: Sequence[Path], settings: Settings, catalog: Catalog, jobs: int = 1, var_files: Sequence[str] = ()
+    files: Sequence[Path],
+    settings: Settings,
+    catalog: Catalog,
+    jobs: int = 1,
+    var_files: Sequence[str] = (),
+    progress: Progress | None = None,
 ) -> list[FileResult]:
     """One result per file, in the order given, whatever ``jobs`` is (0 means one worker per CPU).
 
     ``var_files``: Terraform ``-var-file`` files, applied to every Terraform folder after its own tfvars.
+    ``progress``: told of every finished file (a bar on a terminal; see ``progress``).
     """
     modules = module_folders(files)
     tasks = [(path, tuple(var_files) if is_terraform(path) else (), str(path.parent) in modules) for path in files]
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
-    if workers <= 1 or len(tasks) <= 1:
-        return [_scan_one(path, tfvars, as_module, settings, catalog) for path, tfvars, as_module in tasks]
-    return _scan_parallel(tasks, settings, catalog, workers)
+    try:
+        if workers <= 1 or len(tasks) <= 1:
+            results = []
+            for path, tfvars, as_module in tasks:
+                results.append(_scan_one(path, tfvars, as_module, settings, catalog))
+                if progress is not None:
+                    progress.advance()
+            return results
+        return _scan_parallel(tasks, settings, catalog, workers, progress)
+    finally:
+        if progress is not None:
+            progress.close()
 
 
 def _scan_one(path: Path, tfvars: VarFiles, as_module: bool, settings: Settings, catalog: Catalog) -> FileResult:
@@ -147,7 +311,11 @@ def _scan_chunk(chunk: list[tuple[Path, VarFiles, bool]]) -> list[FileResult]:
 
 
 def _scan_parallel(
-    tasks: list[tuple[Path, VarFiles, bool]], settings: Settings, catalog: Catalog, workers: int
+    tasks: list[tuple[Path, VarFiles, bool]],
+    settings: Settings,
+    catalog: Catalog,
+    workers: int,
+    progress: Progress | None = None,
 ) -> list[FileResult]:
     from concurrent.futures import ProcessPoolExecutor
 
@@ -158,4 +326,6 @@ def _scan_parallel(
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(settings, catalog)) as pool:
         for part in pool.map(_scan_chunk, chunks):  # map keeps submission order: deterministic output
             results.extend(part)
+            if progress is not None:
+                progress.advance(len(part))
     return results

@@ -23,6 +23,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         "high_compliance": getattr(args, "high_compliance", None),
         "allow_function_update": getattr(args, "allow_function_update", None),
         "catalog": getattr(args, "catalog", None),
+        "baseline": getattr(args, "baseline", None),
     }
     try:
         return load_settings(overrides, override_source="option --{flag}", config=getattr(args, "config", None))

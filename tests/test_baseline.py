@@ -1,0 +1,232 @@
+"""The baseline (issue 11): accepted findings are not reported, by the CLI, cfn-lint or Checkov; entries survive
+edits, never hide a finding that got worse, and stale entries are named and dropped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from cli_output import without_summary
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lambda_runtime_rules import baseline
+from lambda_runtime_rules.catalog import default_catalog
+from lambda_runtime_rules.cli import main
+from lambda_runtime_rules.model import Finding
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "baseline"
+AS_OF = "2026-11-23"
+CREATE_BLOCKED = "2027-02-01"  # python3.9 and nodejs16.x are create-blocked from this day
+
+BASELINE = """{
+  "version": 1,
+  "tool": "lambda-runtime-rules",
+  "entries": [
+    {"file": "template.yaml", "resource": "LegacyFunction", "rule": "WL1003", "runtime": "nodejs16.x", \
+"phase": "deprecated"},
+    {"file": "template.yaml", "resource": "OldFunction", "rule": "WL1003", "runtime": "python3.9", \
+"phase": "deprecated"},
+    {"file": "template.yaml", "resource": "SharedLayer", "rule": "WL4001", "runtime": "python3.9", \
+"phase": "deprecated"}
+  ]
+}
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copy(FIXTURES / "template.yaml", tmp_path / "template.yaml")
+    monkeypatch.chdir(tmp_path)
+    for name in ("LAMBDA_RUNTIME_RULES_CONFIG", "LAMBDA_RUNTIME_RULES_BASELINE", "CI"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["check", "--as-of", AS_OF, "--fail-on", "warning", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def triples(out: str) -> list[tuple[str, int, str, str]]:
+    return [(f["rule"], f["line"], f["resource"], f["runtime"]) for f in json.loads(out)]
+
+
+def test_write_then_check_accepts_everything(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--write-baseline", "b.json", "template.yaml")
+    assert (code, out) == (0, "")
+    assert err == (
+        "lambda-runtime-rules: wrote 3 entries to the baseline b.json (3 from this run, 0 stale dropped)\n"
+        "0 findings (0 errors, 0 warnings) in 1 file; 3 accepted by the baseline\n"
+    )
+    assert (project / "b.json").read_text(encoding="utf-8") == BASELINE
+    code, out, err = run(capsys, "--baseline", "b.json", "template.yaml")
+    assert (code, out) == (0, "")
+    assert err == (
+        "lambda-runtime-rules: baseline b.json: 3 findings accepted, 0 stale entries\n"
+        "0 findings (0 errors, 0 warnings) in 1 file; 3 accepted by the baseline\n"
+    )
+
+
+def test_entries_survive_edits_and_a_new_finding_is_reported(project: Path, capsys) -> None:
+    run(capsys, "--write-baseline", "b.json", "template.yaml")
+    text = (project / "template.yaml").read_text(encoding="utf-8")
+    new = (
+        "  NewFunction:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.8\n"
+        "      Handler: app.handler\n      Code: {ZipFile: x}\n      Role: arn:aws:iam::123456789012:role/fn\n"
+    )
+    edited = text.replace("Resources:\n", "Resources:\n" + new, 1).replace("Description:", "# a comment\nDescription:")
+    (project / "template.yaml").write_text(edited, encoding="utf-8")
+    code, out, err = run(capsys, "--baseline", "b.json", "--format", "json", "template.yaml")
+    assert code == 1
+    assert triples(out) == [("WL1003", 8, "NewFunction", "python3.8")]  # the accepted ones moved 7 lines down
+    assert err == "lambda-runtime-rules: baseline b.json: 3 findings accepted, 0 stale entries\n"
+
+
+def test_a_finding_that_got_worse_is_reported_again(project: Path, capsys) -> None:
+    run(capsys, "--write-baseline", "b.json", "template.yaml")
+    code = main(["check", "--as-of", CREATE_BLOCKED, "--baseline", "b.json", "--format", "json", "template.yaml"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    findings = json.loads(out)
+    assert [(f["rule"], f["line"], f["resource"]) for f in findings] == [
+        ("EL1002", 7, "OldFunction"),
+        ("EL1002", 14, "LegacyFunction"),
+        ("WL4001", 22, "SharedLayer"),  # the same rule code: only the recorded phase shows it got worse
+    ]
+    assert all(f["message"].endswith("(worse than in the baseline: deprecated then, create-blocked now)")
+               for f in findings)
+    # outgrown entries are not "fixed": none is stale
+    assert err == (
+        "lambda-runtime-rules: baseline b.json: 0 findings accepted, 0 stale entries, "
+        "3 reported again because they got worse\n"
+    )
+
+
+def test_stale_entries_are_named_and_dropped(project: Path, capsys) -> None:
+    run(capsys, "--write-baseline", "b.json", "template.yaml")
+    path = project / "template.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("nodejs16.x", "nodejs22.x"), encoding="utf-8")
+    code, out, err = run(capsys, "--baseline", "b.json", "template.yaml")
+    assert (code, out) == (0, "")
+    assert without_summary(err) == (
+        "lambda-runtime-rules: baseline b.json: stale entry, its finding is gone (--write-baseline drops it): "
+        "template.yaml LegacyFunction WL1003 nodejs16.x\n"
+        "lambda-runtime-rules: baseline b.json: 2 findings accepted, 1 stale entry\n"
+    )
+    assert err.endswith("0 findings (0 errors, 0 warnings) in 1 file; 2 accepted by the baseline (1 stale entry)\n")
+    code, _, err = run(capsys, "--write-baseline", "b.json", "template.yaml")
+    assert "wrote 2 entries to the baseline b.json (2 from this run, 1 stale dropped)" in err
+    assert "nodejs16.x" not in (project / "b.json").read_text(encoding="utf-8")
+
+
+def test_entries_of_files_not_checked_are_kept(project: Path, capsys) -> None:
+    (project / "other").mkdir()
+    shutil.copy(project / "template.yaml", project / "other" / "stack.yaml")
+    run(capsys, "--write-baseline", "b.json", ".")
+    entries = baseline.read(project / "b.json")
+    assert len(entries) == 6 and {e.file for e in entries} == {"template.yaml", "other/stack.yaml"}
+    # a pre-commit run over one file rewrites that file's entries only, and reports no other file's as stale
+    path = project / "template.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("nodejs16.x", "nodejs22.x"), encoding="utf-8")
+    code, _, err = run(capsys, "--baseline", "b.json", "template.yaml")
+    assert code == 0 and err.count("stale entry, its finding is gone") == 1
+    run(capsys, "--write-baseline", "b.json", "template.yaml")
+    assert sorted((e.file, e.resource) for e in baseline.read(project / "b.json")) == [
+        ("other/stack.yaml", "LegacyFunction"),
+        ("other/stack.yaml", "OldFunction"),
+        ("other/stack.yaml", "SharedLayer"),
+        ("template.yaml", "OldFunction"),
+        ("template.yaml", "SharedLayer"),
+    ]
+    # a deleted file's entries are stale, and dropped by the next write
+    (project / "other" / "stack.yaml").unlink()
+    code, _, err = run(capsys, "--baseline", "b.json", "template.yaml")
+    assert err.count("stale entry, its finding is gone") == 3 and "other/stack.yaml" in err
+    run(capsys, "--write-baseline", "b.json", "template.yaml")
+    assert {e.file for e in baseline.read(project / "b.json")} == {"template.yaml"}
+
+
+def test_config_names_the_baseline_relative_to_its_folder(project: Path, capsys, monkeypatch) -> None:
+    run(capsys, "--write-baseline", "b.json", "template.yaml")
+    (project / ".lambda-runtime-rules.yaml").write_text("baseline: b.json\n", encoding="utf-8")
+    (project / "sub").mkdir()
+    monkeypatch.chdir(project / "sub")
+    code, out, err = run(capsys, "../template.yaml")
+    assert (code, out) == (0, "")
+    assert err.startswith(f"lambda-runtime-rules: baseline {project / 'b.json'}: 3 findings accepted, 0 stale")
+    # the flag wins over the config file
+    (project / "sub" / "empty.json").write_text('{"version": 1, "entries": []}', encoding="utf-8")
+    code, out, _ = run(capsys, "--baseline", "empty.json", "../template.yaml")
+    assert code == 1 and out.count("WL1003") == 2
+
+
+def test_identical_findings_need_as_many_entries(project: Path) -> None:
+    catalog = default_catalog()
+    as_of = dt.date(2026, 11, 23)
+    base = str(project)
+    finding = Finding("WL4001", "Layer", 3, 5, "m", str(project / "t.yaml"), "python3.9")
+    (project / "t.yaml").write_text("x", encoding="utf-8")
+    entries = [baseline.entry_for(finding, base, catalog, as_of)]
+    outcome = baseline.apply([finding, finding], entries, base, catalog, as_of, [str(project / "t.yaml")])
+    assert (outcome.accepted, len(outcome.findings), outcome.stale) == (1, 1, [])
+    outcome = baseline.apply([], entries, base, catalog, as_of, [str(project / "t.yaml")])
+    assert outcome.stale == entries
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("{", "not a baseline: not valid JSON"),
+        ("[]", "not a baseline: expected an object with an 'entries' list"),
+        ('{"version": 2, "entries": []}', "baseline version 2 is not 1"),
+        ('{"version": 1, "entries": [{"file": "a"}]}', "entries[0]: needs file, resource, rule and runtime strings"),
+        ('{"version": 1, "entries": [{"file": "a", "resource": "r", "rule": "WL1003", "runtime": "x", '
+         '"phase": "gone"}]}', "entries[0]: phase 'gone' is not a lifecycle phase"),
+        ("[" * 100000, "not a baseline: not valid JSON"),
+    ],
+)
+def test_a_broken_baseline_is_one_line_exit_2(project: Path, capsys, text: str, problem: str) -> None:
+    (project / "b.json").write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "--baseline", "b.json", "template.yaml")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"lambda-runtime-rules: b.json: {problem}") and err.count("\n") == 1
+
+
+def test_a_missing_baseline_and_both_flags_are_usage_errors(project: Path, capsys) -> None:
+    code, _, err = run(capsys, "--baseline", "nope.json", "template.yaml")
+    assert code == 2
+    assert err == (
+        "lambda-runtime-rules: nope.json: no such baseline file (create it with check --write-baseline nope.json)\n"
+    )
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "--baseline", "a.json", "--write-baseline", "b.json", "template.yaml"])
+    assert exit_info.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+    (project / "ro").mkdir()
+    code, _, err = run(capsys, "--write-baseline", "ro/missing/b.json", "template.yaml")
+    assert code == 2 and err.startswith("lambda-runtime-rules: ro/missing/b.json: cannot write the baseline: ")
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                    max_leaves=12))
+def test_parse_never_raises_anything_but_a_baseline_error(document: object) -> None:
+    for candidate in (document, {"version": 1, "entries": document}, {"version": 1, "entries": [document]}):
+        try:
+            baseline.parse(json.dumps(candidate), "b.json")
+        except baseline.BaselineError as exc:
+            assert str(exc).startswith("b.json: ") and "\n" not in str(exc)
+
+
+def test_dumps_round_trips_and_sorts() -> None:
+    entries = [baseline.Entry("b.yaml", "Z", "WL1003", "python3.9", "deprecated"),
+               baseline.Entry("a.yaml", "Fn\u00e9", "EL3003", "", "")]
+    text = baseline.dumps(entries)
+    assert baseline.parse(text, "x") == sorted(entries)
+    assert text.index("a.yaml") < text.index("b.yaml") and "Fn\u00e9" in text
+    assert baseline.parse(baseline.dumps([]), "x") == []
