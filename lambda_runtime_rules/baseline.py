@@ -231,3 +231,28 @@ def write(path: str | Path, entries: Sequence[Entry]) -> None:
 def folder(path: str | Path) -> str:
     """The folder entries are relative to: the baseline file's own."""
     return os.path.dirname(os.path.abspath(path))
+
+
+# --- the hosts' faces ----------------------------------------------------------------------------------------
+
+_read_cache: dict[tuple[str, int, int], list[Entry]] = {}
+
+
+def read_cached(path: str | Path) -> list[Entry]:
+    """``read``, once per file version: cfn-lint and Checkov ask for every template or resource of a run."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return read(path)  # says why, in the one-line form
+    key = (os.path.abspath(path), info.st_mtime_ns, info.st_size)
+    if key not in _read_cache:
+        if len(_read_cache) > 8:
+            _read_cache.clear()
+        _read_cache[key] = read(path)
+    return _read_cache[key]
+
+
+def not_accepted(findings: Sequence[Finding], path: str, catalog: Catalog, as_of: object) -> list[Finding]:
+    """The findings a host face reports under the baseline ``path``: cfn-lint and Checkov have no place for the
+    accepted count or the stale entries (``check --baseline`` says those), only for what is left."""
+    return apply(findings, read_cached(path), folder(path), catalog, as_of).findings

@@ -19,6 +19,7 @@ values are taken from Checkov's own ``conf``, where its graph has already resolv
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections import OrderedDict
@@ -29,6 +30,7 @@ from checkov.common.bridgecrew.severities import Severities
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.common.util.var_utils import is_terraform_variable_dependent
 
+from . import baseline
 from .catalog import Catalog, CatalogError, stale_catalog_notice
 from .catalog import load as load_catalog
 from .checkov_sarif import Detail
@@ -145,7 +147,10 @@ def _context() -> Optional[tuple[Settings, Catalog]]:
     try:
         settings = load_settings(None)
         result = settings, load_catalog(settings.catalog)
-    except (SettingsError, CatalogError) as exc:
+        if settings.baseline:  # read (and refused, fail closed) once, before any check runs
+            baseline.read_cached(settings.baseline)
+    except (SettingsError, CatalogError, baseline.BaselineError) as exc:
+        result = None
         _problems[key] = f"lambda-runtime-rules: {exc}"
     except Exception as exc:  # a broken config must never crash Checkov
         _problems[key] = f"lambda-runtime-rules: cannot load settings: {type(exc).__name__}: {exc}"
@@ -632,7 +637,12 @@ class _LrrCheck:
                 subject = widen(subject, first, last)
             resolved = replace(resolved, subject=subject)
         settings, catalog = context
-        return resolved, evaluate(resolved.subject, settings, catalog)
+        findings = evaluate(resolved.subject, settings, catalog)
+        if settings.baseline and findings:
+            # a baseline changed into garbage under a running scan: report everything (fail closed)
+            with contextlib.suppress(baseline.BaselineError):
+                findings = baseline.not_accepted(findings, settings.baseline, catalog, settings.as_of)
+        return resolved, findings
 
     def _resolve(self, conf: dict[Any, Any], entity_type: str, name: str, scanned: str) -> Optional[Resolved]:
         if self.framework == "terraform":

@@ -230,3 +230,64 @@ def test_dumps_round_trips_and_sorts() -> None:
     assert baseline.parse(text, "x") == sorted(entries)
     assert text.index("a.yaml") < text.index("b.yaml") and "Fn\u00e9" in text
     assert baseline.parse(baseline.dumps([]), "x") == []
+
+
+# --- the hosts' faces: the config's baseline hides accepted findings in cfn-lint and Checkov too --------------
+
+
+def _host_project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    import os
+
+    shutil.copy(FIXTURES / "template.yaml", tmp_path / "template.yaml")
+    accepted = [line for line in BASELINE.splitlines(keepends=True) if "LegacyFunction" not in line]
+    (tmp_path / "b.json").write_text("".join(accepted), encoding="utf-8")
+    (tmp_path / ".lambda-runtime-rules.yaml").write_text("baseline: b.json\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env.update({"LAMBDA_RUNTIME_RULES_AS_OF": AS_OF, "BC_SKIP_MAPPING": "TRUE",
+                "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"})
+    return tmp_path, env
+
+
+def test_cli_cfn_lint_and_checkov_honour_the_configs_baseline_alike(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from test_checkov_checks import CHECKS_DIR, run_checkov, verdicts
+
+    project, env = _host_project(tmp_path)
+    bin_dir = Path(sys.executable).parent
+    cli = subprocess.run([str(bin_dir / "lambda-runtime-rules"), "check", "--format", "json", "."],
+                         cwd=project, env=env, capture_output=True, text=True, timeout=120)
+    assert cli.returncode == 0, cli.stderr
+    assert triples(cli.stdout) == [("WL1003", 14, "LegacyFunction", "nodejs16.x")]
+    assert f"baseline {project / 'b.json'}: 2 findings accepted, 0 stale entries" in cli.stderr
+
+    lint = subprocess.run([str(bin_dir / "cfn-lint"), "--append-rules=lambda_runtime_rules.cfn_lint", "--format",
+                           "json", "--", "template.yaml"], cwd=project, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert "Traceback" not in lint.stderr, lint.stderr
+    ours = [(m["Rule"]["Id"], m["Location"]["Start"]["LineNumber"]) for m in json.loads(lint.stdout)
+            if m["Rule"]["Id"][1:2] == "L"]
+    assert ours == [("WL1003", 14)]
+
+    reports, stderr = run_checkov(["-d", ".", "--framework", "cloudformation", "--external-checks-dir",
+                                   str(CHECKS_DIR), "--check", "CKV_LRR_*"], env, cwd=project)
+    found = verdicts(reports)
+    failed = sorted((resource, check) for (_, resource), checks in found.items()
+                    for check, verdict in checks.items() if verdict == "FAILED")
+    assert failed == [("AWS::Lambda::Function.LegacyFunction", "CKV_LRR_1003")], stderr[-2000:]
+    assert found[("cloudformation", "AWS::Lambda::Function.OldFunction")]["CKV_LRR_1003"] == "PASSED"
+    assert found[("cloudformation", "AWS::Lambda::LayerVersion.SharedLayer")]["CKV_LRR_4001"] == "PASSED"
+
+
+def test_a_broken_baseline_fails_the_cfn_lint_face_closed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    project, env = _host_project(tmp_path)
+    (project / "b.json").write_text("{not json", encoding="utf-8")
+    command = [str(Path(sys.executable).parent / "cfn-lint"), "--append-rules=lambda_runtime_rules.cfn_lint",
+               "--format", "parseable", "--", "template.yaml"]
+    lint = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    assert lint.returncode != 0 and "Traceback" not in lint.stderr
+    assert f"lambda-runtime-rules settings: {project / 'b.json'}: not a baseline: not valid JSON" in lint.stdout

@@ -107,8 +107,16 @@ def evaluate(cfn: object, configs: Mapping[str, Mapping[str, object]]) -> Outcom
             return Outcome(problem=f"lambda-runtime-rules settings: {exc}")
         file = getattr(cfn, "filename", None)
         subjects = template_subjects(cfn, file if isinstance(file, str) else "")
+        findings = sorted(evaluate_all(subjects, settings, catalog), key=lambda f: f.sort_key)
+        if settings.baseline:  # the config's (or the rule configuration's) baseline: accepted findings are not matches
+            from .. import baseline
+
+            try:
+                findings = baseline.not_accepted(findings, settings.baseline, catalog, settings.as_of)
+            except baseline.BaselineError as exc:
+                return Outcome(problem=f"lambda-runtime-rules settings: {exc}")
         by_code: dict[str, list[Finding]] = {}
-        for finding in sorted(evaluate_all(subjects, settings, catalog), key=lambda f: f.sort_key):
+        for finding in findings:
             by_code.setdefault(finding.rule, []).append(finding)
         return Outcome(by_code)
     except Exception as exc:  # never let a bug take cfn-lint down; say so loudly instead (tests assert none)
