@@ -219,10 +219,13 @@ def catalog_properties(reviewed: dt.date, as_of: dt.date) -> dict[str, Any]:
     A reader of an archived report can tell a clean result from a stale catalog without rerunning anything.
     The age is negative when ``as_of`` lies before the review date.
     """
+    from .catalog import STALE_CATALOG_DAYS
+
     return {
         "catalogReviewed": reviewed.isoformat(),
         "catalogAgeDays": (as_of - reviewed).days,
         "asOf": as_of.isoformat(),
+        "catalogStale": (as_of - reviewed).days > STALE_CATALOG_DAYS,  # the stale-catalog notice's own test
     }
 
 

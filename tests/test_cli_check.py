@@ -299,6 +299,7 @@ def test_sarif_driver_properties_give_the_catalogs_age_at_as_of(tmp_path: Path) 
         "catalogReviewed": reviewed,
         "catalogAgeDays": (dt.date(2027, 3, 1) - dt.date.fromisoformat(reviewed)).days,
         "asOf": "2027-03-01",
+        "catalogStale": False,
     }
     proc = cli("check", "project/cfn", "--as-of", "2027-03-01", "--format", "sarif")
     assert proc.returncode == 1

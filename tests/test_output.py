@@ -162,6 +162,7 @@ def test_sarif_driver_records_the_catalogs_age(
         "catalogReviewed": reviewed.isoformat(),
         "catalogAgeDays": age,
         "asOf": as_of.isoformat(),
+        "catalogStale": False,
     }
     rendered = json.loads(output.render("sarif", [], catalog_reviewed=reviewed, as_of=as_of))
     assert rendered["runs"][0]["tool"]["driver"]["properties"]["catalogAgeDays"] == age
@@ -262,3 +263,13 @@ def test_github_unreadable_files_are_error_annotations_too():
     assert text == (
         "::error file=bad.yaml,title=lambda-runtime-rules::bad.yaml: line 2, column 3: mapping values are not allowed\n"
     )
+
+
+def test_sarif_driver_says_when_the_catalog_is_stale() -> None:
+    """The stale-catalog notice's rule (more than STALE_CATALOG_DAYS after the review) in SARIF too (issue 16)."""
+    from lambda_runtime_rules.catalog import STALE_CATALOG_DAYS
+
+    reviewed = dt.date(2026, 1, 1)
+    for days, stale in ((STALE_CATALOG_DAYS, False), (STALE_CATALOG_DAYS + 1, True)):
+        log = output.sarif_log([], catalog_reviewed=reviewed, as_of=reviewed + dt.timedelta(days=days))
+        assert log["runs"][0]["tool"]["driver"]["properties"]["catalogStale"] is stale
