@@ -291,3 +291,22 @@ def test_a_broken_baseline_fails_the_cfn_lint_face_closed(tmp_path: Path) -> Non
     lint = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300)
     assert lint.returncode != 0 and "Traceback" not in lint.stderr
     assert f"lambda-runtime-rules settings: {project / 'b.json'}: not a baseline: not valid JSON" in lint.stdout
+
+
+def test_a_broken_baseline_fails_every_checkov_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from checkov.common.models.enums import CheckResult
+
+    from lambda_runtime_rules import checkov_adapter as adapter
+
+    (tmp_path / "b.json").write_text("[]", encoding="utf-8")
+    (tmp_path / "config.yaml").write_text("baseline: b.json\n", encoding="utf-8")
+    monkeypatch.setenv("LAMBDA_RUNTIME_RULES_CONFIG", str(tmp_path / "config.yaml"))
+    monkeypatch.setenv("LAMBDA_RUNTIME_RULES_AS_OF", AS_OF)
+    conf = {"runtime": ["python3.12"]}  # clean: only the baseline can fail it
+    results = {check.id: check.scan_resource_conf(conf) for check in adapter.make_checks("terraform")}
+    assert set(results.values()) == {CheckResult.FAILED}
+    assert f"{tmp_path / 'b.json'}: not a baseline: expected an object" in capsys.readouterr().err
+    (tmp_path / "b.json").write_text('{"version": 1, "entries": []}', encoding="utf-8")
+    monkeypatch.setenv("LAMBDA_RUNTIME_RULES_WARN_DAYS", "120")  # a new settings key: the context is read again
+    results = {check.id: check.scan_resource_conf(conf) for check in adapter.make_checks("terraform")}
+    assert CheckResult.FAILED not in results.values()
