@@ -8,7 +8,8 @@ never listed. Moving tags (``latest``, ``3``) name no runtime and stay out.
 
 Facts come from AWS's base-image documentation (source keys ``docs-images`` and ``docs-images-2022``), with the
 preview tags from ``preview-issues`` and the few tags AWS's current pages no longer list corroborated by
-``images-3p``. Runtimes without a published base image (before container support, December 2020) get no field.
+``images-3p``, and the runtimes and architectures by AWS's own artifact repository (``aws-base-images``). Runtimes
+without a published base image (before container support, December 2020) get no field.
 
 The script only sets this one field (and its source keys), and writes the file back in its own format
 (``json.dumps(indent=2)``), so other fields (and other engineers' edits) are kept; run ``scripts/stamp_catalog.py``
@@ -39,6 +40,16 @@ SOURCES = {
         "arm64 images only for .NET Core 3.1 and .NET 6), ruby-image.md (2.7), go-image.md (1 on Amazon Linux), "
         "runtimes-images.md (provided: al2, alami); Docker Hub repositories amazon/aws-lambda-<family>."
     ),
+    "aws-base-images": (
+        "aws/aws-lambda-base-images (AWS's own artifact repository of every base image; Apache-2.0), snapshot read "
+        "2026-12-06: one branch per runtime identifier holding Dockerfile.<runtime>, with arm64/ and x86_64/ folders "
+        "where AWS publishes both architectures (branches pushed 2022-12 to 2024-10). Branches: dotnet5.0, "
+        "dotnetcore2.1, go1.x, java8, nodejs10.x, provided, python2.7, python3.6, python3.7, ruby2.5 (x86_64 only); "
+        "dotnet6, dotnet7, dotnet8, dotnetcore3.1, java8.al2, java11, java17, java21, nodejs12.x, nodejs14.x, "
+        "nodejs16.x, nodejs18.x, nodejs20.x, provided.al2, provided.al2023, python3.8-3.12, ruby2.7, ruby3.2, ruby3.3 "
+        "(arm64 and x86_64). The snapshot predates python3.13+, java*.al2023, ruby3.4+, nodejs22.x+, dotnet9+. "
+        "It gives the runtime and architectures; the tag is AWS's <version> convention, as on every documented page."
+    ),
     "images-3p": (
         "Corroboration of tags the current AWS pages no longer list, and of the tag grammar: awslabs/"
         "aws-athena-query-federation#3532 (2026-07-20: java:11.al2023-x86_64), spcl/serverless-benchmarks#311 "
@@ -53,52 +64,53 @@ BOTH = ["x86_64", "arm64"]
 
 # identifier -> (repository, tags, architectures, source keys)
 IMAGES: dict[str, tuple[str, list[str], list[str], list[str]]] = {
-    "nodejs10.x": ("nodejs", ["10"], X86, ["docs-images-2022"]),
-    "nodejs12.x": ("nodejs", ["12"], BOTH, ["docs-images-2022"]),
-    "nodejs14.x": ("nodejs", ["14"], BOTH, ["docs-images-2022"]),
-    "nodejs16.x": ("nodejs", ["16"], BOTH, ["images-3p"]),
-    "nodejs18.x": ("nodejs", ["18"], BOTH, ["docs-images"]),
-    "nodejs20.x": ("nodejs", ["20"], BOTH, ["docs-images"]),
+    "nodejs10.x": ("nodejs", ["10"], X86, ["docs-images-2022", "aws-base-images"]),
+    "nodejs12.x": ("nodejs", ["12"], BOTH, ["docs-images-2022", "aws-base-images"]),
+    "nodejs14.x": ("nodejs", ["14"], BOTH, ["docs-images-2022", "aws-base-images"]),
+    "nodejs16.x": ("nodejs", ["16"], BOTH, ["images-3p", "aws-base-images"]),
+    "nodejs18.x": ("nodejs", ["18"], BOTH, ["docs-images", "aws-base-images"]),
+    "nodejs20.x": ("nodejs", ["20"], BOTH, ["docs-images", "aws-base-images"]),
     "nodejs22.x": ("nodejs", ["22"], BOTH, ["docs-images"]),
     "nodejs24.x": ("nodejs", ["24"], BOTH, ["docs-images"]),
     "nodejs26.x": ("nodejs", ["26-preview"], BOTH, ["preview-issues"]),
-    "python2.7": ("python", ["2.7"], X86, ["docs-images-2022"]),
-    "python3.6": ("python", ["3.6"], X86, ["docs-images-2022"]),
-    "python3.7": ("python", ["3.7"], X86, ["docs-images-2022"]),
-    "python3.8": ("python", ["3.8"], BOTH, ["docs-images-2022"]),
-    "python3.9": ("python", ["3.9"], BOTH, ["docs-images-2022"]),
-    "python3.10": ("python", ["3.10"], BOTH, ["images-3p"]),
-    "python3.11": ("python", ["3.11"], BOTH, ["images-3p"]),
-    "python3.12": ("python", ["3.12"], BOTH, ["images-3p"]),
+    "python2.7": ("python", ["2.7"], X86, ["docs-images-2022", "aws-base-images"]),
+    "python3.6": ("python", ["3.6"], X86, ["docs-images-2022", "aws-base-images"]),
+    "python3.7": ("python", ["3.7"], X86, ["docs-images-2022", "aws-base-images"]),
+    "python3.8": ("python", ["3.8"], BOTH, ["docs-images-2022", "aws-base-images"]),
+    "python3.9": ("python", ["3.9"], BOTH, ["docs-images-2022", "aws-base-images"]),
+    "python3.10": ("python", ["3.10"], BOTH, ["images-3p", "aws-base-images"]),
+    "python3.11": ("python", ["3.11"], BOTH, ["images-3p", "aws-base-images"]),
+    "python3.12": ("python", ["3.12"], BOTH, ["images-3p", "aws-base-images"]),
     "python3.13": ("python", ["3.13"], BOTH, ["images-3p"]),
     "python3.14": ("python", ["3.14"], BOTH, ["images-3p"]),
     "python3.15": ("python", ["3.15-preview"], BOTH, ["preview-issues"]),
-    "java8": ("java", ["8"], X86, ["docs-images-2022"]),
-    "java8.al2": ("java", ["8.al2"], BOTH, ["docs-images", "docs-images-2022"]),
+    "java8": ("java", ["8"], X86, ["docs-images-2022", "aws-base-images"]),
+    "java8.al2": ("java", ["8.al2"], BOTH, ["docs-images", "docs-images-2022", "aws-base-images"]),
     "java8.al2023": ("java", ["8.al2023"], BOTH, ["images-3p"]),
-    "java11": ("java", ["11"], BOTH, ["docs-images", "docs-images-2022"]),
+    "java11": ("java", ["11"], BOTH, ["docs-images", "docs-images-2022", "aws-base-images"]),
     "java11.al2023": ("java", ["11.al2023"], BOTH, ["images-3p"]),
-    "java17": ("java", ["17"], BOTH, ["docs-images"]),
+    "java17": ("java", ["17"], BOTH, ["docs-images", "aws-base-images"]),
     "java17.al2023": ("java", ["17.al2023"], BOTH, ["images-3p"]),
-    "java21": ("java", ["21"], BOTH, ["docs-images"]),
+    "java21": ("java", ["21"], BOTH, ["docs-images", "aws-base-images"]),
     "java25": ("java", ["25"], BOTH, ["docs-images"]),
-    "dotnetcore2.1": ("dotnet", ["core2.1"], X86, ["docs-images-2022"]),
-    "dotnetcore3.1": ("dotnet", ["core3.1"], BOTH, ["docs-images-2022"]),
-    "dotnet5.0": ("dotnet", ["5.0"], X86, ["docs-images-2022"]),
-    "dotnet6": ("dotnet", ["6"], BOTH, ["docs-images-2022"]),
-    "dotnet7": ("dotnet", ["7"], BOTH, ["images-3p"]),
-    "dotnet8": ("dotnet", ["8"], BOTH, ["docs-images"]),
+    "dotnetcore2.1": ("dotnet", ["core2.1"], X86, ["docs-images-2022", "aws-base-images"]),
+    "dotnetcore3.1": ("dotnet", ["core3.1"], BOTH, ["docs-images-2022", "aws-base-images"]),
+    "dotnet5.0": ("dotnet", ["5.0"], X86, ["docs-images-2022", "aws-base-images"]),
+    "dotnet6": ("dotnet", ["6"], BOTH, ["docs-images-2022", "aws-base-images"]),
+    "dotnet7": ("dotnet", ["7"], BOTH, ["images-3p", "aws-base-images"]),
+    "dotnet8": ("dotnet", ["8"], BOTH, ["docs-images", "aws-base-images"]),
     "dotnet9": ("dotnet", ["9"], BOTH, ["docs-images"]),
     "dotnet10": ("dotnet", ["10"], BOTH, ["docs-images"]),
-    "ruby2.7": ("ruby", ["2.7"], BOTH, ["docs-images-2022"]),
-    "ruby3.2": ("ruby", ["3.2"], BOTH, ["images-3p"]),
-    "ruby3.3": ("ruby", ["3.3"], BOTH, ["images-3p"]),
+    "ruby2.5": ("ruby", ["2.5"], X86, ["aws-base-images"]),
+    "ruby2.7": ("ruby", ["2.7"], BOTH, ["docs-images-2022", "aws-base-images"]),
+    "ruby3.2": ("ruby", ["3.2"], BOTH, ["images-3p", "aws-base-images"]),
+    "ruby3.3": ("ruby", ["3.3"], BOTH, ["images-3p", "aws-base-images"]),
     "ruby3.4": ("ruby", ["3.4"], BOTH, ["images-3p"]),
     "ruby4.0": ("ruby", ["4.0"], BOTH, ["images-3p"]),
-    "go1.x": ("go", ["1"], X86, ["docs-images-2022"]),
-    "provided": ("provided", ["alami"], X86, ["docs-images-2022"]),
-    "provided.al2": ("provided", ["al2"], BOTH, ["docs-images-2022"]),
-    "provided.al2023": ("provided", ["al2023"], BOTH, ["images-3p"]),
+    "go1.x": ("go", ["1"], X86, ["docs-images-2022", "aws-base-images"]),
+    "provided": ("provided", ["alami"], X86, ["docs-images-2022", "aws-base-images"]),
+    "provided.al2": ("provided", ["al2"], BOTH, ["docs-images-2022", "aws-base-images"]),
+    "provided.al2023": ("provided", ["al2023"], BOTH, ["images-3p", "aws-base-images"]),
 }
 
 

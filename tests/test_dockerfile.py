@@ -140,6 +140,22 @@ def test_real_catalog_image_tags_are_unambiguous() -> None:
     assert real.by_image("dotnet", "core3.1").identifier == "dotnetcore3.1"
 
 
+
+def test_every_runtime_with_a_branch_in_awss_base_image_repository_has_its_image() -> None:
+    """aws/aws-lambda-base-images (source ``aws-base-images``) has a branch for ruby2.5 (x86_64 only): its base
+    image existed, so ``FROM public.ecr.aws/lambda/ruby:2.5`` is ruby2.5, deprecated, not an unknown tag."""
+    real = catalog_mod.default_catalog()
+    backed = [r for r in real if "aws-base-images" in r.sources]
+    assert len(backed) == 33 and all(r.image is not None for r in backed)
+    ruby25 = real.by_image("ruby", "2.5")
+    assert ruby25 is not None and ruby25.identifier == "ruby2.5" and ruby25.image.architectures == ("x86_64",)
+    subject = FunctionSubject("Fn", base_images=(Value("public.ecr.aws/lambda/ruby:2.5-arm64", 1, 6),))
+    findings = engine.evaluate(subject, Settings(as_of=D(2026, 11, 23)), real)
+    assert sorted((f.rule, f.line, f.column, f.runtime) for f in findings) == [
+        ("EL2001", 1, 6, "ruby2.5"), ("WL1003", 1, 6, "ruby2.5")
+    ]
+
+
 # ------------------------------------------------------------------------------------------------ the reader
 
 
