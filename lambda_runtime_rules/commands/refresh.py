@@ -8,6 +8,7 @@ unified diff to stdout, so ``... > proposal.diff`` is a clean patch. Exit 0 afte
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog import bundled_document
-from ..refresh import Proposal, RefreshError, botocore_proposal, parse_page, propose, render, unified_diff
+from ..refresh import Page, Proposal, RefreshError, botocore_proposal, parse_page, propose, render, unified_diff
 from .common import EXIT_FINDINGS, EXIT_OK, fail
 
 BUNDLED_NAME = "rules_data/catalog.json"
@@ -55,12 +56,12 @@ def _write_atomically(target: Path, text: str) -> None:
         raise
 
 
-def _report(proposal: Proposal, source: str, rows: int, page_date: dt.date | None, write: bool) -> None:
+def _report(proposal: Proposal, source: str, page: Page, write: bool) -> None:
     def say(text: str = "") -> None:
         print(text, file=sys.stderr)
 
-    dated = f", page date {page_date}" if page_date else ", page date unknown"
-    say(f"catalog refresh: {source}: {rows} runtime row(s){dated}")
+    dated = f", page date {page.date}" if page.date else ", page date unknown"
+    say(f"catalog refresh: {source} ({page.kind}): {len(page.rows)} runtime row(s) in {page.tables} table(s){dated}")
     if proposal.changes:
         say(f"changes ({len(proposal.changes)}):")
         for change in proposal.changes:
@@ -166,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return fail(f"{target}: cannot read the catalog: {exc}")
     if page_date is not None and page.date != page_date:
-        page = type(page)(page.rows, page_date, page.tables)
+        page = dataclasses.replace(page, date=page_date)
     key = f"aws-page-{(page_date or reviewed).isoformat()}"
     description = (
         f"AWS 'Lambda runtimes' page, saved copy {source.name} (page date {page_date or 'unknown'}), "
@@ -181,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
     except (KeyError, TypeError, AttributeError) as exc:
         return fail(f"{name}: not a catalog document ({type(exc).__name__}: {exc})")
 
-    _report(proposal, str(source), len(page.rows), page_date, target is not None)
+    _report(proposal, str(source), page, target is not None)
     before, after = render(document), render(proposal.document)
     diff = unified_diff(before, after, name if target is None else str(target))
     held_back = bool(proposal.regressions) and not proposal.applied_regressions
