@@ -723,3 +723,77 @@ def botocore_proposal(
         if entry.get("managed", True) and entry["identifier"] not in listed
     )
     return proposals, absent
+
+
+# ---------------------------------------------------------------------------------------------- PR body
+
+_MD_ESCAPE = {c: f"\\{c}" for c in "\\`*_[]<>|#~"}
+_MD_ESCAPE["@"] = "&#64;"  # no @mentions from page text
+BODY_LIMIT = 60_000  # GitHub refuses pull request bodies over 65,536 characters
+
+
+def _md(value: object) -> str:
+    text = "—" if value is None else " ".join(_show(value).split())
+    return "".join(_MD_ESCAPE.get(c, c) for c in text)
+
+
+def markdown_report(proposal: Proposal, page: Page, source: str) -> str:
+    """The refresh as a pull request body: new identifiers, changed dates, other changes, regressions held back
+    (or applied), runtimes the page does not list, and notes. Page text is escaped, so a cell cannot format the
+    body, mention anyone or close an issue; the body stays under GitHub's size limit."""
+    date_changes = [c for c in proposal.changes if c.field in DATE_FIELDS]
+    other_changes = [c for c in proposal.changes if c.field not in DATE_FIELDS]
+    by_id = {e["identifier"]: e for e in proposal.document["runtimes"]}
+    dated = page.date.isoformat() if page.date else "unknown"
+    lines = [
+        "## Runtime catalog refresh",
+        "",
+        f"From AWS's \"Lambda runtimes\" page: {_md(source)} ({page.kind}, {len(page.rows)} runtime row(s) in "
+        f"{page.tables} table(s), page date {dated}).",
+        "",
+        "Opened by the scheduled catalog refresh; nothing is merged automatically. Check each line against the page.",
+    ]
+
+    def table(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+        lines.extend(["", f"### {title} ({len(rows)})", ""])
+        if not rows:
+            lines.append("None.")
+            return
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "---|" * len(header))
+        lines.extend("| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows)
+
+    table(
+        "New identifiers",
+        ["Identifier", "Name", "OS", "Deprecated", "Block create", "Block update"],
+        [
+            [i, by_id[i]["name"], by_id[i]["os"], by_id[i]["deprecated"], by_id[i]["block_create"],
+             by_id[i]["block_update"]]
+            for i in proposal.added
+        ],
+    )
+    table("Changed dates", ["Runtime", "Field", "Catalog", "Page"],
+          [[c.identifier, c.field, c.old, c.new] for c in date_changes])
+    if other_changes:
+        table("Other changes", ["Runtime", "Field", "Catalog", "Page"],
+              [[c.identifier, c.field, c.old, c.new] for c in other_changes])
+    title = "Regressions applied (--accept-regressions)" if proposal.applied_regressions else (
+        "Regressions held back")
+    table(title, ["Runtime", "Field", "Catalog", "Page", "Why"],
+          [[c.identifier, c.field, c.old, c.new, c.reason] for c in proposal.regressions])
+    lines.extend(["", "### Catalog review date", ""])
+    if proposal.reviewed:
+        lines.append(f"`reviewed`: {_md(proposal.reviewed[0])} -> {_md(proposal.reviewed[1])}")
+    else:
+        lines.append(f"`reviewed` stays {_md(proposal.document['reviewed'])}.")
+    if proposal.missing:
+        lines.extend(["", f"### Not on the page, left untouched ({len(proposal.missing)})", "",
+                      ", ".join(_md(i) for i in proposal.missing)])
+    if proposal.notes:
+        lines.extend(["", "### Notes", ""])
+        lines.extend(f"- {_md(note)}" for note in proposal.notes)
+    body = "\n".join(lines) + "\n"
+    if len(body) > BODY_LIMIT:
+        cut = body.rfind("\n", 0, BODY_LIMIT - 200)
+        body = body[:cut] + "\n\n(report cut to fit GitHub's limit; the workflow log has all of it)\n"
+    return body

@@ -143,29 +143,54 @@ def run(args: argparse.Namespace) -> int:
         return run_botocore(args)
     if args.source is None:
         return fail("catalog refresh: give --from FILE (a saved AWS runtimes page) or --botocore")
-    source = Path(args.source)
-    target = Path(args.write) if args.write else None
-    accept = bool(getattr(args, "accept_regressions", False))
     try:
         page_date = _date_option(getattr(args, "page_date", None), "--page-date")
         reviewed = _date_option(getattr(args, "reviewed", None), "--reviewed")
     except ValueError as exc:
         return fail(str(exc))
+    return refresh_from_page(
+        Path(args.source),
+        Path(args.write) if args.write else None,
+        accept=bool(getattr(args, "accept_regressions", False)),
+        page_date=page_date,
+        reviewed=reviewed,
+    ).code
+
+
+@dataclasses.dataclass
+class PageRefresh:
+    """What one ``--from`` run did, for callers that report on it (``scripts/catalog_refresh.py``)."""
+
+    code: int
+    page: Page | None = None
+    proposal: Proposal | None = None
+    wrote: bool = False
+
+
+def refresh_from_page(
+    source: Path,
+    target: Path | None,
+    *,
+    accept: bool = False,
+    page_date: dt.date | None = None,
+    reviewed: dt.date | None = None,
+) -> PageRefresh:
+    """``catalog refresh --from SOURCE [--write TARGET]``: the report on stderr, the diff on stdout."""
     try:
         text = source.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
-        return fail(f"{source}: cannot read: {exc.strerror or exc}")
+        return PageRefresh(fail(f"{source}: cannot read: {exc.strerror or exc}"))
     try:
         page = parse_page(text)
     except RefreshError as exc:
-        return fail(f"{source}: {exc}")
+        return PageRefresh(fail(f"{source}: {exc}"))
     page_date = page_date or page.date
     # The outermost layer may read the clock; the proposal itself only takes dates.
     reviewed = reviewed or page_date or dt.date.today()
     try:
         document, name = _base(target)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return fail(f"{target}: cannot read the catalog: {exc}")
+        return PageRefresh(fail(f"{target}: cannot read the catalog: {exc}"))
     if page_date is not None and page.date != page_date:
         page = dataclasses.replace(page, date=page_date)
     key = f"aws-page-{(page_date or reviewed).isoformat()}"
@@ -178,9 +203,9 @@ def run(args: argparse.Namespace) -> int:
             document, page, reviewed=reviewed, source=key, source_description=description, accept_regressions=accept
         )
     except RefreshError as exc:
-        return fail(f"{source}: {exc}")
+        return PageRefresh(fail(f"{source}: {exc}"), page)
     except (KeyError, TypeError, AttributeError) as exc:
-        return fail(f"{name}: not a catalog document ({type(exc).__name__}: {exc})")
+        return PageRefresh(fail(f"{name}: not a catalog document ({type(exc).__name__}: {exc})"), page)
 
     _report(proposal, str(source), page, target is not None)
     before, after = render(document), render(proposal.document)
@@ -190,13 +215,13 @@ def run(args: argparse.Namespace) -> int:
     if not diff:
         print("no catalog changes proposed", file=sys.stderr)
     if target is None:
-        return EXIT_OK
+        return PageRefresh(EXIT_OK, page, proposal)
     if diff:
         try:
             _write_atomically(target, after)
         except OSError as exc:
-            return fail(f"{target}: cannot write: {exc.strerror or exc}")
+            return PageRefresh(fail(f"{target}: cannot write: {exc.strerror or exc}"), page, proposal)
         print(f"wrote {target}", file=sys.stderr)
         if name == BUNDLED_NAME or target.name == "catalog.json":
             print("next: run scripts/stamp_catalog.py if this is the bundled catalog", file=sys.stderr)
-    return EXIT_FINDINGS if held_back else EXIT_OK
+    return PageRefresh(EXIT_FINDINGS if held_back else EXIT_OK, page, proposal, bool(diff))
