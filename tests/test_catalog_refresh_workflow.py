@@ -42,7 +42,8 @@ def test_the_steps_call_the_one_script_in_order():
     names = [s.get("name") or s["uses"].split("@")[0] for s in STEPS]
     assert names == [
         "actions/checkout", "actions/setup-python", "Install", "Download the runtimes page",
-        "Refresh the catalog", "Run the test suite", "Open the pull request",
+        "Refresh the catalog", "Run the test suite", "Note failing tests in the body", "Open the pull request",
+        "Fail the run when the tests failed",
     ]
     assert "curl --fail" in _step("Download the runtimes page")["run"]
     refresh = _step("Refresh the catalog")
@@ -54,6 +55,17 @@ def test_the_steps_call_the_one_script_in_order():
 def test_no_change_means_no_pull_request_and_no_test_run():
     for name in ("Run the test suite", "Open the pull request"):
         assert _step(name)["if"] == "steps.refresh.outputs.changed == 'true'"
+
+
+def test_failing_tests_give_a_draft_that_says_so_and_a_failed_run():
+    assert _step("Run the test suite")["continue-on-error"] is True
+    assert _step("Open the pull request")["with"]["draft"] == "${{ steps.tests.outcome == 'failure' }}"
+    note = _step("Note failing tests in the body")
+    assert note["if"].endswith("steps.tests.outcome == 'failure'") and "pr-body.md" in note["run"]
+    assert _step("Fail the run when the tests failed") == {
+        "name": "Fail the run when the tests failed", "if": "steps.tests.outcome == 'failure'", "run": "exit 1",
+    }
+    assert STEPS[-1]["name"] == "Fail the run when the tests failed"
 
 
 def test_pull_request_body_is_the_report_and_only_catalog_files_are_committed():
@@ -79,7 +91,10 @@ def test_inputs_never_reach_a_shell_as_text():
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash not installed")
-@pytest.mark.parametrize("name", ["Install", "Download the runtimes page", "Refresh the catalog", "Run the test suite"])
+@pytest.mark.parametrize(
+    "name", ["Install", "Download the runtimes page", "Refresh the catalog", "Run the test suite",
+             "Note failing tests in the body"],
+)
 def test_run_blocks_are_valid_bash(name):
     done = subprocess.run(["bash", "-n"], input=_step(name)["run"], text=True, capture_output=True, timeout=30)
     assert done.returncode == 0, done.stderr

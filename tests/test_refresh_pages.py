@@ -199,3 +199,32 @@ def test_any_markdown_yields_rows_or_one_refusal(pieces):
         return
     assert page.rows  # never an empty proposal
     assert {e["identifier"] for e in document["runtimes"]} <= {e["identifier"] for e in proposal.document["runtimes"]}
+
+
+_NAME_TEXT = st.text(alphabet=st.sampled_from([*"ab |`*_[]<>@#\\\n\t()!~", "\u2014", "\ufffd"]), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_NAME_TEXT, st.booleans())
+def test_pr_body_escapes_any_page_text_and_keeps_its_tables(name, accept):
+    """Whatever a page's Name cell holds, the body's table row keeps six cells and no raw markup or mention."""
+    from lambda_runtime_rules.refresh import markdown_report
+
+    cell = name.replace("\n", " ").replace("\t", " ").replace("|", "\\|")
+    text = (
+        "| Name | Identifier | Operating system | Deprecation date | Block function create | Block function update |\n"
+        "|---|---|---|---|---|---|\n"
+        f"| Fakelang 9 {cell} | fakelang9 | Amazon Linux 2023 | Jan 1, 2033 | | |\n"
+    )
+    document = json.loads((FIXTURES / "catalog.json").read_text(encoding="utf-8"))
+    try:
+        page = parse_page(text)
+        proposal = propose(document, page, reviewed=dt.date(2030, 7, 1), source="p", source_description="d",
+                           accept_regressions=accept)
+    except RefreshError:
+        return
+    body = markdown_report(proposal, page, "page @someone | x")
+    (row,) = [line for line in body.splitlines() if line.startswith("| fakelang9 |")]
+    unescaped = row.replace("\\\\", "").replace("\\|", "")
+    assert unescaped.count("|") == 7
+    assert "@" not in body and "<" not in body.replace("\\<", "")
