@@ -133,6 +133,13 @@ def test_html_cut_before_its_end_is_refused():
         parse_page(cut)
 
 
+def test_markdown_tables_without_outer_pipes():
+    text = (FIXTURES / "page.md").read_text(encoding="utf-8")
+    bare = "\n".join(line.strip().strip("|").strip() if line.startswith("|") else line for line in text.splitlines())
+    page = parse_page(bare + "\n")
+    assert (page.kind, page.rows) == ("markdown", _page("page.html").rows)
+
+
 def test_markdown_sub_heading_rows_do_not_end_a_table():
     text = (
         "| Name | Identifier | Operating system | Deprecation date |\n"
