@@ -297,12 +297,17 @@ def bundled_document() -> dict[str, Any]:
     return json.loads(_data_text(CATALOG_FILE))
 
 
+def fingerprint(schema_text: str, catalog_text: str) -> str:
+    """What the stamp says for a schema and a catalog (their exact text)."""
+    digest = hashlib.sha256()
+    digest.update(schema_text.encode("utf-8"))
+    digest.update(catalog_text.encode("utf-8"))
+    return digest.hexdigest()
+
+
 def bundled_fingerprint() -> str:
     """What the stamp must say for the bundled schema and catalog as they are now."""
-    digest = hashlib.sha256()
-    digest.update(_data_text(SCHEMA_FILE).encode("utf-8"))
-    digest.update(_data_text(CATALOG_FILE).encode("utf-8"))
-    return digest.hexdigest()
+    return fingerprint(_data_text(SCHEMA_FILE), _data_text(CATALOG_FILE))
 
 
 def _stamped() -> bool:
@@ -345,6 +350,18 @@ def load_file(path: str | Path) -> Catalog:
 def validate_bundled() -> Catalog:
     """Full schema validation of the bundled catalog, ignoring the stamp (``catalog validate``, the stamp script)."""
     return build(bundled_document(), "bundled catalog")
+
+
+def validate_texts(schema_text: str, catalog_text: str, origin: str) -> Catalog:
+    """Full validation of a catalog against the schema given beside it (the stamp script on a copy of
+    ``rules_data/``, such as the scheduled refresh's working tree), not the installed one."""
+    try:
+        document = json.loads(catalog_text)
+        against = json.loads(schema_text)
+    except json.JSONDecodeError as exc:
+        raise CatalogError(f"{origin}: not valid JSON: {exc}") from None
+    _validate(document, against, origin)
+    return build(document, origin)
 
 
 def default_catalog() -> Catalog:

@@ -6,9 +6,16 @@ catalog's ``reviewed`` day is reported as a regression and applied only on expli
 a runtime (an identifier missing from the page may simply sit in a table the copy did not include) and
 never returns a catalog that fails :func:`lambda_runtime_rules.catalog.build`.
 
-Pages come as HTML (tables read with the stdlib ``html.parser``) or as text dumps, where a table is a header
-line (``Name Identifier ... Deprecation date ...``) followed by one cell per line, cells separated by blank
-lines (an empty cell is an empty line), or by tabs or pipes when copied from a browser.
+Pages come as HTML (tables read with the stdlib ``html.parser``), as the documentation's Markdown rendering
+(pipe tables; inline code, emphasis, links and ``<br>`` in cells are reduced to their text), or as text dumps,
+where a table is a header line (``Name Identifier ... Deprecation date ...``) followed by one cell per line,
+cells separated by blank lines (an empty cell is an empty line), or by tabs or pipes when copied from a browser.
+The kind is told by content, not by the file's name: a download saved as ``page.html`` may hold Markdown.
+
+Tables are found by their header row, never by the headings around them, so a page that puts supported and
+deprecated runtimes in one table, splits a table in two, renames its sections, reorders columns or adds
+columns reads the same. A page that cannot be read (empty, binary, cut off inside a table, or without a
+runtime table) is refused with one line: a refresh must never turn a bad download into an empty proposal.
 """
 
 from __future__ import annotations
@@ -74,6 +81,7 @@ class Page:
     rows: tuple[PageRow, ...]
     date: dt.date | None = None  # when the copy was saved, if the page says so
     tables: int = 0  # runtime table headers seen, rows or not
+    kind: str = "text"  # "html", "markdown" or "text": how the page was read
 
 
 @dataclass(frozen=True)
@@ -139,8 +147,33 @@ def _norm(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split()).strip()
 
 
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_TAG = re.compile(r"<[a-zA-Z/][^<>]*>")
+_MD_MARKS = re.compile(r"(\*\*|__|`|\*(?=\S)|(?<=\S)\*)")
+_FOOTNOTE = re.compile(r"\s*(\[\d+\]|[\u00b9\u00b2\u00b3\u2070-\u2079]+|\*+)$")
+
+
+def _cell_text(cell: str) -> str:
+    """A pipe-table cell as plain text: Markdown links, inline code, emphasis and inline HTML (``<br>``,
+    ``<code>``) reduced to the text a reader sees, escaped pipes restored."""
+    text = _MD_LINK.sub(r"\1", cell.replace("\\|", "|"))
+    text = _MD_TAG.sub(" ", text)
+    return _MD_MARKS.sub("", text).replace("&nbsp;", " ").replace("&amp;", "&")
+
+
+def _split_cells(line: str) -> list[str]:
+    """A tab- or pipe-separated line as cells; the outer pipes of a Markdown row frame the cells and an escaped
+    pipe (``\\|``) belongs to its cell."""
+    stripped = line.strip()
+    cells = re.split(r"\t|(?<!\\)\|", line)
+    if stripped.startswith("|"):
+        cells = cells[1:-1] if stripped.endswith("|") and not stripped.endswith("\\|") else cells[1:]
+    return [_cell_text(cell) for cell in cells]
+
+
 def _columns(header: Sequence[str]) -> list[str | None]:
-    return [HEADERS.get(_norm(cell).lower()) for cell in header]
+    """Header labels -> catalog fields; a footnote mark after a label (``Deprecation date¹``) is ignored."""
+    return [HEADERS.get(_FOOTNOTE.sub("", _norm(cell)).lower()) for cell in header]
 
 
 def _row(cells: Sequence[str], columns: Sequence[str | None]) -> PageRow | None:
@@ -180,13 +213,15 @@ def _row(cells: Sequence[str], columns: Sequence[str | None]) -> PageRow | None:
 
 
 class _Tables(HTMLParser):
-    """Every <table> as a list of rows of cell texts; header cells are rows like any other."""
+    """Every <table> as a list of rows of cell texts; header cells are rows like any other. Footnote marks
+    (``<sup>``) are left out, so ``Deprecation date<sup>1</sup>`` is still the deprecation column."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tables: list[list[list[str]]] = []
         self._stack: list[list[list[str]]] = []
         self._cell: list[str] | None = None
+        self._sup = 0
         self.meta_dates: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -200,6 +235,8 @@ class _Tables(HTMLParser):
             self._cell = []
         elif tag == "br" and self._cell is not None:
             self._cell.append(" ")
+        elif tag == "sup":
+            self._sup += 1
         elif tag == "meta":
             found = dict(attrs)
             key = (found.get("name") or found.get("property") or found.get("http-equiv") or "").lower()
@@ -207,7 +244,9 @@ class _Tables(HTMLParser):
                 self.meta_dates.append(found.get("content") or "")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None and self._stack:
+        if tag == "sup":
+            self._sup = max(self._sup - 1, 0)
+        elif tag in ("td", "th") and self._cell is not None and self._stack:
             if not self._stack[-1]:  # a cell closed inside a nested table that has no row yet
                 self._stack[-1].append([])
             self._stack[-1][-1].append("".join(self._cell))
@@ -216,7 +255,7 @@ class _Tables(HTMLParser):
             self.tables.append(self._stack.pop())
 
     def handle_data(self, data: str) -> None:
-        if self._cell is not None:
+        if self._cell is not None and not self._sup:
             self._cell.append(data)
 
 
@@ -242,9 +281,13 @@ def _parse_html(text: str) -> Page:
         parser.close()
     except (AssertionError, ValueError, IndexError) as exc:  # html.parser on broken markup, old Pythons
         raise RefreshError(f"cannot parse the HTML: {exc}") from None
+    if any(any("identifier" in _columns(r) for r in open_table) for open_table in parser._stack):
+        raise RefreshError("the page ends inside a runtime table (a truncated download?)")
+    if _HTML_START.match(text) and "</html" not in text[-4096:].lower():
+        raise RefreshError("the page ends before </html> (a truncated download?)")
     tables = [t for t in parser.tables if any("identifier" in _columns(r) for r in t)]
     rows = [row for table in tables for row in _rows_from_table(table)]
-    return Page(tuple(rows), _first_date(parser.meta_dates), len(tables))
+    return Page(tuple(rows), _first_date(parser.meta_dates), len(tables), "html")
 
 
 def _first_date(candidates: Sequence[str]) -> dt.date | None:
@@ -260,9 +303,7 @@ def _split_header(line: str) -> list[str] | None:
     """A text header line as column labels, or None. Labels are found by name; any text between two known
     labels (an SDK or JDK column) is one unknown column."""
     if "\t" in line or "|" in line:
-        cells = re.split(r"\t|\|", line)
-        if line.strip().startswith("|"):
-            cells = cells[1:-1] if line.strip().endswith("|") else cells[1:]
+        cells = _split_cells(line)
         return cells if "identifier" in _columns(cells) else None
     text = _norm(line)
     lower = text.lower()
@@ -311,7 +352,8 @@ def _parse_text(text: str) -> Page:
             index = _delimited_rows(lines, index, columns, rows)
         else:
             index = _stacked_rows(lines, index, columns, rows)
-    return Page(tuple(rows), None, headers)
+    kind = "markdown" if any(_MD_SEPARATOR.match(line) for line in lines) else "text"
+    return Page(tuple(rows), None, headers, kind)
 
 
 def _delimited_rows(lines: list[str], index: int, columns: list[str | None], rows: list[PageRow]) -> int:
@@ -325,11 +367,17 @@ def _delimited_rows(lines: list[str], index: int, columns: list[str | None], row
             continue
         if "\t" not in line and "|" not in line:
             return index
-        cells = re.split(r"\t|\|", line)
-        if stripped.startswith("|"):
-            cells = cells[1:-1] if stripped.endswith("|") else cells[1:]
+        cells = _split_cells(line)
+        last = not any(rest.strip() for rest in lines[index + 1:])
+        if stripped.startswith("|") and len(cells) < len(columns) and last:
+            raise RefreshError(
+                f"the page ends inside a table row ({len(cells)} of {len(columns)} cells; a truncated download?)"
+            )
         row = _row(cells, columns)
         if row is None:
+            if stripped.startswith("|"):  # a Markdown table's sub-heading or note row: the table goes on
+                index += 1
+                continue
             return index
         rows.append(row)
         index += 1
@@ -356,10 +404,44 @@ def _stacked_rows(lines: list[str], index: int, columns: list[str | None], rows:
     return index
 
 
+_HTML_START = re.compile(r"\A(\ufeff)?\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL)
+_HTML_TABLE = re.compile(r"<table\b", re.IGNORECASE)
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
+_BINARY = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def page_kind(text: str) -> str:
+    """"html" when the text is an HTML document or holds an HTML table, "markdown" when it holds a pipe table's
+    separator row (``|---|---|``), else "text". By content: AWS serves both renderings from similar URLs."""
+    if _HTML_START.match(text) or _HTML_TABLE.search(text):
+        return "html"
+    if any(_MD_SEPARATOR.match(line) for line in text.splitlines()):
+        return "markdown"
+    return "text"
+
+
+def _unreadable(text: str) -> str | None:
+    """Why the text is no page at all (empty, binary, undecodable), or None."""
+    if not text.strip():
+        return "the page is empty"
+    sample = text[:8192]
+    if _BINARY.search(sample):
+        return "not a text page (binary data; a compressed or non-HTML download?)"
+    if sample.count("\ufffd") * 20 > len(sample) or sample.count("\ufffd") > 100:
+        return "not a text page (not UTF-8 text; a compressed or non-HTML download?)"
+    return None
+
+
 def parse_page(text: str) -> Page:
-    """Runtime rows from a saved page (HTML or text). Raises RefreshError when it holds no runtime table."""
-    sample = text[:4096].lower()
-    page = _parse_html(text) if ("<table" in text.lower() or "<html" in sample) else _parse_text(text)
+    """Runtime rows from a saved page (HTML, Markdown or text). Raises RefreshError when it is empty, binary,
+    truncated inside a table, or holds no runtime table."""
+    problem = _unreadable(text)
+    if problem:
+        raise RefreshError(problem)
+    page = _parse_html(text) if page_kind(text) == "html" else _parse_text(text)
+    if not page.rows and not page.tables and page.kind == "html" and "|" in text:
+        # Markdown that embeds an HTML snippet (an example, a note) keeps its runtime tables as pipe tables.
+        page = _parse_text(text)
     if not page.rows and page.tables:
         raise RefreshError(
             f"found {page.tables} runtime table(s) but no row with a runtime identifier "
@@ -641,3 +723,77 @@ def botocore_proposal(
         if entry.get("managed", True) and entry["identifier"] not in listed
     )
     return proposals, absent
+
+
+# ---------------------------------------------------------------------------------------------- PR body
+
+_MD_ESCAPE = {c: f"\\{c}" for c in "\\`*_[]<>|#~"}
+_MD_ESCAPE["@"] = "&#64;"  # no @mentions from page text
+BODY_LIMIT = 60_000  # GitHub refuses pull request bodies over 65,536 characters
+
+
+def _md(value: object) -> str:
+    text = "—" if value is None else " ".join(_show(value).split())
+    return "".join(_MD_ESCAPE.get(c, c) for c in text)
+
+
+def markdown_report(proposal: Proposal, page: Page, source: str) -> str:
+    """The refresh as a pull request body: new identifiers, changed dates, other changes, regressions held back
+    (or applied), runtimes the page does not list, and notes. Page text is escaped, so a cell cannot format the
+    body, mention anyone or close an issue; the body stays under GitHub's size limit."""
+    date_changes = [c for c in proposal.changes if c.field in DATE_FIELDS]
+    other_changes = [c for c in proposal.changes if c.field not in DATE_FIELDS]
+    by_id = {e["identifier"]: e for e in proposal.document["runtimes"]}
+    dated = page.date.isoformat() if page.date else "unknown"
+    lines = [
+        "## Runtime catalog refresh",
+        "",
+        f"From AWS's \"Lambda runtimes\" page: {_md(source)} ({page.kind}, {len(page.rows)} runtime row(s) in "
+        f"{page.tables} table(s), page date {dated}).",
+        "",
+        "Opened by the scheduled catalog refresh; nothing is merged automatically. Check each line against the page.",
+    ]
+
+    def table(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+        lines.extend(["", f"### {title} ({len(rows)})", ""])
+        if not rows:
+            lines.append("None.")
+            return
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "---|" * len(header))
+        lines.extend("| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows)
+
+    table(
+        "New identifiers",
+        ["Identifier", "Name", "OS", "Deprecated", "Block create", "Block update"],
+        [
+            [i, by_id[i]["name"], by_id[i]["os"], by_id[i]["deprecated"], by_id[i]["block_create"],
+             by_id[i]["block_update"]]
+            for i in proposal.added
+        ],
+    )
+    table("Changed dates", ["Runtime", "Field", "Catalog", "Page"],
+          [[c.identifier, c.field, c.old, c.new] for c in date_changes])
+    if other_changes:
+        table("Other changes", ["Runtime", "Field", "Catalog", "Page"],
+              [[c.identifier, c.field, c.old, c.new] for c in other_changes])
+    title = "Regressions applied (--accept-regressions)" if proposal.applied_regressions else (
+        "Regressions held back")
+    table(title, ["Runtime", "Field", "Catalog", "Page", "Why"],
+          [[c.identifier, c.field, c.old, c.new, c.reason] for c in proposal.regressions])
+    lines.extend(["", "### Catalog review date", ""])
+    if proposal.reviewed:
+        lines.append(f"`reviewed`: {_md(proposal.reviewed[0])} -> {_md(proposal.reviewed[1])}")
+    else:
+        lines.append(f"`reviewed` stays {_md(proposal.document['reviewed'])}.")
+    if proposal.missing:
+        lines.extend(["", f"### Not on the page, left untouched ({len(proposal.missing)})", "",
+                      ", ".join(_md(i) for i in proposal.missing)])
+    if proposal.notes:
+        lines.extend(["", "### Notes", ""])
+        lines.extend(f"- {_md(note)}" for note in proposal.notes)
+    body = "\n".join(lines) + "\n"
+    if len(body) > BODY_LIMIT:
+        cut = body.rfind("\n", 0, BODY_LIMIT - 200)
+        body = body[:cut] + "\n\n(report cut to fit GitHub's limit; the workflow log has all of it)\n"
+    return body

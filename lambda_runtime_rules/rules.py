@@ -108,6 +108,40 @@ RULES: tuple[RuleSpec, ...] = (
     ),
 )
 
+
+
+@dataclass(frozen=True)
+class NoticeSpec:
+    """A run-level notice: about the run (the catalog's age), not about a resource, so it is no entry of
+    ``RULES``: it has no Checkov check (Checkov and the CLI print the same line on stderr), no fixtures and no
+    verdict. cfn-lint has no channel for such a line but a match, so there it is an informational rule."""
+
+    code: str
+    slug: str
+    title: str
+    description: str
+    tags: tuple[str, ...]
+
+    @property
+    def severity(self) -> str:
+        return "informational"
+
+    @property
+    def url(self) -> str:
+        return f"{DOCS_URL}/{self.code}.md"
+
+
+NOTICES: tuple[NoticeSpec, ...] = (
+    NoticeSpec(
+        "IL9001", "catalog-stale",
+        "Runtime catalog is too old for as_of",
+        # 180 is catalog.STALE_CATALOG_DAYS (a test keeps them equal): this table stays free of imports.
+        "The runtime catalog was reviewed more than 180 days before as_of: deprecations "
+        "announced since are missing. Reported once per cfn-lint run, on line 1 of the first template.",
+        ("lambda", "runtime", "catalog"),
+    ),
+)
+
 BY_CODE: dict[str, RuleSpec] = {r.code: r for r in RULES}
 BY_CHECKOV_ID: dict[str, RuleSpec] = {r.checkov_id: r for r in RULES}
 

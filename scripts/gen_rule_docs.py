@@ -1,4 +1,5 @@
-"""Write ``docs/rules/README.md``, the index of every rule, from ``lambda_runtime_rules.rules.RULES``.
+"""Write ``docs/rules/README.md``, the index of every rule, from ``lambda_runtime_rules.rules.RULES`` (and the
+run notices of ``NOTICES``).
 
 The per-rule pages (``docs/rules/<code>.md``) are written by hand; this index is generated so that it can
 never disagree with the rule table. ``--check`` exits 1 when the file on disk is stale (for CI).
@@ -10,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lambda_runtime_rules.rules import RULES
+from lambda_runtime_rules.rules import NOTICES, RULES
 
 INDEX = Path(__file__).resolve().parents[1] / "docs" / "rules" / "README.md"
 
@@ -35,6 +36,23 @@ def render() -> str:
     lines += ["", "## Descriptions", ""]
     for rule in RULES:
         lines.append(f"- **{rule.code}** ({rule.slug}): {rule.description}")
+    lines += [
+        "",
+        "## Run notices (cfn-lint only)",
+        "",
+        "Not rules: they say something about the run, not about a resource, so they have no Checkov ID and no "
+        "`check` finding (the CLI and Checkov print the same line on stderr).",
+        "",
+        "| Code | Severity | Title | Tags |",
+        "| --- | --- | --- | --- |",
+    ]
+    for notice in NOTICES:
+        lines.append(
+            f"| [{notice.code}]({notice.code}.md) | {notice.severity} | {notice.title} | {', '.join(notice.tags)} |"
+        )
+    lines += [""]
+    for notice in NOTICES:
+        lines.append(f"- **{notice.code}** ({notice.slug}): {notice.description}")
     return "\n".join(lines) + "\n"
 
 

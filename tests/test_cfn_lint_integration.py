@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lambda_runtime_rules.rules import RULES
+from lambda_runtime_rules.rules import NOTICES, RULES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "cfn_lint"
 PACK = "lambda_runtime_rules.cfn_lint"
@@ -70,7 +70,7 @@ def test_module_loads_exactly_one_rule_per_code() -> None:
 
     module = __import__(PACK, fromlist=["_"])
     rules = cfnlint.helpers.create_rules(module)
-    assert sorted(rule.id for rule in rules) == sorted(OURS)
+    assert sorted(rule.id for rule in rules) == sorted(OURS | {notice.code for notice in NOTICES})
     loaded = Rules.create_from_module(PACK)
     for spec in RULES:
         rule = loaded[spec.code]

@@ -32,6 +32,7 @@ class Outcome:
 
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     problem: str = ""
+    stale: str = ""  # the stale-catalog notice for this run's as_of, or ''
 
 
 @dataclass
@@ -118,7 +119,7 @@ def evaluate(cfn: object, configs: Mapping[str, Mapping[str, object]]) -> Outcom
         by_code: dict[str, list[Finding]] = {}
         for finding in findings:
             by_code.setdefault(finding.rule, []).append(finding)
-        return Outcome(by_code)
+        return Outcome(by_code, stale=catalog_module.stale_catalog_notice(catalog, settings.as_of))
     except Exception as exc:  # never let a bug take cfn-lint down; say so loudly instead (tests assert none)
         return Outcome(problem=f"lambda-runtime-rules internal error, please report: {type(exc).__name__}: {exc}")
 

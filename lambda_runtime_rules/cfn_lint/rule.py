@@ -16,7 +16,7 @@ from typing import Any
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 from ..model import Finding
-from ..rules import RULES, RuleSpec
+from ..rules import RULES, NoticeSpec, RuleSpec
 from . import evaluation
 
 # Settings a user may set through cfn-lint's rule configuration, by the rule tag they concern.
@@ -28,7 +28,7 @@ _SETTINGS_BY_TAG = {
 _INHERITED = "inherited from Globals"
 
 
-def settings_keys(spec: RuleSpec) -> tuple[str, ...]:
+def settings_keys(spec: RuleSpec | NoticeSpec) -> tuple[str, ...]:
     keys = list(_COMMON_SETTINGS)
     for tag in spec.tags:
         keys.extend(_SETTINGS_BY_TAG.get(tag, ()))

@@ -13,7 +13,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from ..rules import RULES, RuleSpec, lookup
+from ..rules import NOTICES, RULES, RuleSpec, lookup
 from .common import EXIT_OK, fail
 
 DOCS_PACKAGE = "lambda_runtime_rules.rule_docs"
@@ -59,6 +59,11 @@ def valid_ids() -> str:
 
 
 def explain(rule_id: str) -> int:
+    notice = next((n for n in NOTICES if n.code == rule_id.strip().upper()), None)
+    if notice is not None:  # a run notice (IL9001): its page, or what the notice table knows
+        page = doc_page(notice.code) or f"# {notice.code}: {notice.title}\n\n{notice.description}\n"
+        sys.stdout.write(page if page.endswith("\n") else page + "\n")
+        return EXIT_OK
     spec = lookup(rule_id)
     if spec is None:
         return fail(f"unknown rule {rule_id!r}; valid IDs: {valid_ids()}")

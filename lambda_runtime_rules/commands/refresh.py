@@ -8,6 +8,7 @@ unified diff to stdout, so ``... > proposal.diff`` is a clean patch. Exit 0 afte
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog import bundled_document
-from ..refresh import Proposal, RefreshError, botocore_proposal, parse_page, propose, render, unified_diff
+from ..refresh import Page, Proposal, RefreshError, botocore_proposal, parse_page, propose, render, unified_diff
 from .common import EXIT_FINDINGS, EXIT_OK, fail
 
 BUNDLED_NAME = "rules_data/catalog.json"
@@ -55,12 +56,12 @@ def _write_atomically(target: Path, text: str) -> None:
         raise
 
 
-def _report(proposal: Proposal, source: str, rows: int, page_date: dt.date | None, write: bool) -> None:
+def _report(proposal: Proposal, source: str, page: Page, write: bool) -> None:
     def say(text: str = "") -> None:
         print(text, file=sys.stderr)
 
-    dated = f", page date {page_date}" if page_date else ", page date unknown"
-    say(f"catalog refresh: {source}: {rows} runtime row(s){dated}")
+    dated = f", page date {page.date}" if page.date else ", page date unknown"
+    say(f"catalog refresh: {source} ({page.kind}): {len(page.rows)} runtime row(s) in {page.tables} table(s){dated}")
     if proposal.changes:
         say(f"changes ({len(proposal.changes)}):")
         for change in proposal.changes:
@@ -142,31 +143,56 @@ def run(args: argparse.Namespace) -> int:
         return run_botocore(args)
     if args.source is None:
         return fail("catalog refresh: give --from FILE (a saved AWS runtimes page) or --botocore")
-    source = Path(args.source)
-    target = Path(args.write) if args.write else None
-    accept = bool(getattr(args, "accept_regressions", False))
     try:
         page_date = _date_option(getattr(args, "page_date", None), "--page-date")
         reviewed = _date_option(getattr(args, "reviewed", None), "--reviewed")
     except ValueError as exc:
         return fail(str(exc))
+    return refresh_from_page(
+        Path(args.source),
+        Path(args.write) if args.write else None,
+        accept=bool(getattr(args, "accept_regressions", False)),
+        page_date=page_date,
+        reviewed=reviewed,
+    ).code
+
+
+@dataclasses.dataclass
+class PageRefresh:
+    """What one ``--from`` run did, for callers that report on it (``scripts/catalog_refresh.py``)."""
+
+    code: int
+    page: Page | None = None
+    proposal: Proposal | None = None
+    wrote: bool = False
+
+
+def refresh_from_page(
+    source: Path,
+    target: Path | None,
+    *,
+    accept: bool = False,
+    page_date: dt.date | None = None,
+    reviewed: dt.date | None = None,
+) -> PageRefresh:
+    """``catalog refresh --from SOURCE [--write TARGET]``: the report on stderr, the diff on stdout."""
     try:
         text = source.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
-        return fail(f"{source}: cannot read: {exc.strerror or exc}")
+        return PageRefresh(fail(f"{source}: cannot read: {exc.strerror or exc}"))
     try:
         page = parse_page(text)
     except RefreshError as exc:
-        return fail(f"{source}: {exc}")
+        return PageRefresh(fail(f"{source}: {exc}"))
     page_date = page_date or page.date
     # The outermost layer may read the clock; the proposal itself only takes dates.
     reviewed = reviewed or page_date or dt.date.today()
     try:
         document, name = _base(target)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return fail(f"{target}: cannot read the catalog: {exc}")
+        return PageRefresh(fail(f"{target}: cannot read the catalog: {exc}"))
     if page_date is not None and page.date != page_date:
-        page = type(page)(page.rows, page_date, page.tables)
+        page = dataclasses.replace(page, date=page_date)
     key = f"aws-page-{(page_date or reviewed).isoformat()}"
     description = (
         f"AWS 'Lambda runtimes' page, saved copy {source.name} (page date {page_date or 'unknown'}), "
@@ -177,11 +203,11 @@ def run(args: argparse.Namespace) -> int:
             document, page, reviewed=reviewed, source=key, source_description=description, accept_regressions=accept
         )
     except RefreshError as exc:
-        return fail(f"{source}: {exc}")
+        return PageRefresh(fail(f"{source}: {exc}"), page)
     except (KeyError, TypeError, AttributeError) as exc:
-        return fail(f"{name}: not a catalog document ({type(exc).__name__}: {exc})")
+        return PageRefresh(fail(f"{name}: not a catalog document ({type(exc).__name__}: {exc})"), page)
 
-    _report(proposal, str(source), len(page.rows), page_date, target is not None)
+    _report(proposal, str(source), page, target is not None)
     before, after = render(document), render(proposal.document)
     diff = unified_diff(before, after, name if target is None else str(target))
     held_back = bool(proposal.regressions) and not proposal.applied_regressions
@@ -189,13 +215,13 @@ def run(args: argparse.Namespace) -> int:
     if not diff:
         print("no catalog changes proposed", file=sys.stderr)
     if target is None:
-        return EXIT_OK
+        return PageRefresh(EXIT_OK, page, proposal)
     if diff:
         try:
             _write_atomically(target, after)
         except OSError as exc:
-            return fail(f"{target}: cannot write: {exc.strerror or exc}")
+            return PageRefresh(fail(f"{target}: cannot write: {exc.strerror or exc}"), page, proposal)
         print(f"wrote {target}", file=sys.stderr)
         if name == BUNDLED_NAME or target.name == "catalog.json":
             print("next: run scripts/stamp_catalog.py if this is the bundled catalog", file=sys.stderr)
-    return EXIT_FINDINGS if held_back else EXIT_OK
+    return PageRefresh(EXIT_FINDINGS if held_back else EXIT_OK, page, proposal, bool(diff))
