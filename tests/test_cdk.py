@@ -204,3 +204,41 @@ def test_library_singleton_known_by_logical_id_without_path_metadata(capsys: pyt
     assert len(lines) == 2
     assert lines[0].endswith("(created by LogRetention of aws-cdk-lib/aws-logs: upgrade aws-cdk-lib, not this code)")
     assert "aws-cdk-lib" not in lines[1]  # the user's own function
+
+
+def test_docker_image_function_assets_are_judged_by_their_dockerfile(capsys: pytest.CaptureFixture[str]) -> None:
+    """``DockerImageCode.fromImageAsset`` (TypeScript ``path.join(__dirname, ...)``, a directory relative to the
+    app's cdk.json, Python ``os.path.join(os.path.dirname(__file__), ...)`` with ``file=``/``target=``): the base
+    image of the Dockerfile is judged under the construct's ID, once, also when the folder scan finds the
+    Dockerfiles; a build argument written in the source is reported where it is written; a computed
+    directory stays unresolved (issue 10)."""
+    code = cli.main(["check", "--as-of", AS_OF, "--format", "json", "--fail-on", "never", str(FIXTURES / "images")])
+    assert code == 0
+    base = FIXTURES / "images"
+    found = sorted((f["rule"], f["resource"], Path(f["file"]).resolve().relative_to(base).as_posix(), f["line"],
+                    f["column"]) for f in json.loads(capsys.readouterr().out))
+    assert found == [
+        ("WL1003", "Plain", "images/Dockerfile", 1, 35),  # relative to the folder of cdk.json
+        ("WL1003", "PyWorker", "docker/worker/Dockerfile.worker", 2, 35),  # target=runtime: the first stage
+        ("WL1003", "Worker", "lib/stack.ts", 10, 26),  # buildArgs PY: '3.8' over the ARG default 3.12
+    ]
+    _, subjects, _ = cdk.load(str(FIXTURES / "images" / "lib" / "stack.ts"))
+    by_id = {s.resource: s for s in subjects}
+    assert by_id["Clean"].built_from.endswith("docker/clean/Dockerfile") and by_id["Clean"].base_images
+    assert (by_id["Computed"].built_from, by_id["Computed"].base_images) == ("", ())
+
+
+def test_asset_directories_are_resolved_only_from_literals(tmp_path: Path) -> None:
+    (tmp_path / "cdk.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "lib").mkdir()
+    source = tmp_path / "lib" / "s.ts"
+    here = cdk._Here(False)
+    assert cdk._directory(cdk._Str("img", None), str(source)) == str(tmp_path / "img")
+    assert cdk._directory(here, str(source)) == str(tmp_path / "lib")
+    assert cdk._directory(cdk._Call("path", "join", (here, cdk._Str("..", None), cdk._Str("d", None))),
+                          str(source)) == str(tmp_path / "d")
+    assert cdk._directory(cdk._Call("path", "join", (here, None)), str(source)) is None
+    assert cdk._directory(cdk._Call("process", "cwd", ()), str(source)) is None
+    nul = cdk._Call("DockerImageCode", "fromImageAsset", (cdk._Str("a\0b", None),))
+    subject = cdk.FunctionSubject("Fn")
+    assert cdk._built_from_asset(subject, nul, None, str(source)) == subject  # never raises

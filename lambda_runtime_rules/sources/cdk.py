@@ -22,6 +22,7 @@ token ``fix`` rewrites.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -257,7 +258,18 @@ class _Call:
     owner: str
     method: str
     args: tuple[Any, ...]
+    keywords: tuple[tuple[str, Any], ...] = ()
+    """Python keyword arguments, ``(name, value)`` in order."""
 
+
+@dataclass(frozen=True)
+class _Here:
+    """``__dirname`` (JavaScript) or ``__file__`` (Python): where the source file itself is."""
+
+    is_file: bool
+
+
+_HERE_NAMES = {"__dirname": _Here(False), "__file__": _Here(True)}
 
 _Seq = tuple  # a list literal: a tuple of values
 _UNKNOWN = None
@@ -314,6 +326,8 @@ class _Reader:
         self.bindings[text] = None if text in self.bindings else value
 
     def identifier(self, name: str, depth: int) -> Any:
+        if name in _HERE_NAMES and name not in self.bindings:
+            return _HERE_NAMES[name]
         node = self.bindings.get(name)
         if node is None or name in self.busy:
             return _UNKNOWN
@@ -433,12 +447,17 @@ class _PythonReader(_Reader):
             function = node.child_by_field_name("function")
             args = node.child_by_field_name("arguments")
             items = self.values([a for a in args.named_children if a.type != "keyword_argument"] if args else (), depth)
+            keywords = tuple(
+                (_text(a.child_by_field_name("name")), self.value(a.child_by_field_name("value"), depth + 1))
+                for a in (args.named_children if args else ())
+                if a.type == "keyword_argument"
+            )
             if function is not None and function.type == "attribute":
                 owner = _last_name(function.child_by_field_name("object"))
                 method = _text(function.child_by_field_name("attribute"))
                 if method[:1].isupper():  # lambda_.Runtime("<identifier>", ...): a constructor call
                     return _Call(method, "new", items)
-                return _Call(owner, method, items)
+                return _Call(owner, method, items, keywords)
             if function is not None and function.type == "identifier":
                 return _Call(_text(function), "new", items)
         return _UNKNOWN
@@ -796,7 +815,7 @@ def _subject(construct: _Construct, reader: _Reader, facts: CdkData, file: str) 
         )
     architecture = props.get("architecture")
     modes, arns = make.modes(props.get("runtimemanagementmode"))
-    return FunctionSubject(
+    subject = FunctionSubject(
         resource,
         runtimes=() if is_image else make.runtimes(props.get("runtime")),
         architectures=make.architectures(architecture if architecture is not None else props.get("architectures")),
@@ -805,6 +824,87 @@ def _subject(construct: _Construct, reader: _Reader, facts: CdkData, file: str) 
         line=line,
         file=file,
         resource_type=f"CDK {kind}",
+    )
+    return _built_from_asset(subject, props.get("code"), make, file) if is_image else subject
+
+
+# ------------------------------------------------------------------------------------- image assets
+
+_PATH_CALLS = {"join", "resolve", "abspath", "realpath", "normpath"}
+
+
+def _image_asset(code: Any) -> Optional[_Call]:
+    """``DockerImageCode.fromImageAsset(directory, options)`` in any language's spelling (Go:
+    ``awslambda.DockerImageCode_FromImageAsset``)."""
+    if not isinstance(code, _Call):
+        return None
+    method = code.method.split("_", 1)[1] if code.method.startswith("DockerImageCode_") else code.method
+    owner_ok = code.owner == "DockerImageCode" or code.method.startswith("DockerImageCode_")
+    return code if owner_ok and _key(method) == "fromimageasset" and code.args else None
+
+
+def app_root(file: str) -> str:
+    """Where ``cdk synth`` runs (the folder of the nearest ``cdk.json`` above the file, else the file's own):
+    a relative asset directory is relative to it, as the CDK CLI resolves it from its working directory."""
+    folder = os.path.dirname(os.path.abspath(file))
+    for candidate in (folder, *Path(folder).parents):
+        if os.path.isfile(os.path.join(candidate, "cdk.json")):
+            return str(candidate)
+    return folder
+
+
+def _directory(value: Any, file: str, depth: int = 0) -> Optional[str]:
+    """An asset directory written with literals, ``__dirname``/``__file__`` and ``path.join``-style calls; None
+    for anything computed."""
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(value, _Str):
+        return os.path.join(app_root(file), value.value)
+    if isinstance(value, _Here):
+        absolute = os.path.abspath(file)
+        return absolute if value.is_file else os.path.dirname(absolute)
+    if isinstance(value, _Call) and value.owner == "path" and value.args:
+        parts = [_directory(a, file, depth + 1) if not isinstance(a, _Str) else a.value for a in value.args]
+        if any(part is None for part in parts):
+            return None
+        if value.method == "dirname" and len(parts) == 1:
+            return os.path.dirname(str(parts[0]))
+        if value.method in _PATH_CALLS:
+            first = parts[0] if os.path.isabs(str(parts[0])) else os.path.join(app_root(file), str(parts[0]))
+            return os.path.normpath(os.path.join(first, *map(str, parts[1:])))
+    return None
+
+
+def _built_from_asset(subject: FunctionSubject, code: Any, make: _Values, file: str) -> FunctionSubject:
+    """A ``DockerImageFunction`` built from a Dockerfile the repository holds is judged by its FROM, as a SAM or
+    Serverless image function is (``dockerfile.for_function``): ``file``, ``target`` and ``buildArgs`` options
+    included. A directory that is computed leaves the function unresolved, as before."""
+    from . import dockerfile
+
+    asset = _image_asset(code)
+    folder = _directory(asset.args[0], file) if asset is not None else None
+    if asset is None or folder is None or not file:
+        return subject
+    options = dict(asset.keywords) if asset.keywords else (asset.args[1] if len(asset.args) > 1 else {})
+    options = _props(options)
+    name, target = options.get("file"), options.get("target")
+    build_args: dict[str, Value] = {}
+    raw_args = options.get("buildargs")
+    if isinstance(raw_args, dict):
+        for key, item in raw_args.items():
+            if isinstance(item, _Str):  # written in this source file: a finding on it names this file
+                line, column = make.position(item.node)
+                build_args[key] = Value(item.value, line, column, f"from build argument {key}", file)
+    shown = os.path.relpath(folder)  # as the user's own paths are: relative to where the command runs
+    if shown == ".." or shown.startswith(".." + os.sep):
+        shown = folder
+    return dockerfile.for_function(
+        subject,
+        os.path.join(shown, os.path.basename(file)),  # only its folder counts: the Dockerfile is in ``shown``
+        "",
+        name.value if isinstance(name, _Str) else "",
+        target.value if isinstance(target, _Str) else "",
+        build_args,
     )
 
 

@@ -392,6 +392,11 @@ def for_function(
     if not config_file:
         return subject
     path = Path(config_file).parent / folder / (name or "Dockerfile")
+    if "\0" in str(path):  # no file system takes it (and realpath raises): the function stays unresolved
+        if problems is not None:
+            where = f"{config_file}:{subject.line}: {subject.resource}"
+            problems.append(f"{where}: the Dockerfile path contains a NUL byte")
+        return subject
     subject = replace(subject, built_from=os.path.realpath(path))
     try:
         found, platforms = built_image(path, target, build_args)
