@@ -368,6 +368,12 @@ class _Evaluator:
                 return []
             base = _prefixed(f"from local.{path[1]}", self.forms(local, scope, depth + 1))
             rest = path[2:]
+        elif head == "path" and len(path) == 2 and path[1] in ("module", "root", "cwd"):
+            # path.root and path.cwd: where terraform runs, the root module (a docker_image context is relative
+            # to it); only where the folder is known
+            folder = scope.module.folder if path[1] == "module" else scope.root_folder
+            # absolute: our folder names are relative to where *we* run, Terraform's to where it runs
+            return [_Form(hcl.Lit(os.path.abspath(folder), expr.at), scope)] if folder else []
         elif head == "each" and len(path) >= 2 and scope.each is not None:
             if path[1] == "value":
                 base = [value for _, value in scope.each]
@@ -706,9 +712,10 @@ def _resource_subject(
         line = attr.at.line if attr is not None and attr.at.line else line
     runtimes = evaluator.values(body.get("runtime"), scope)
     package = evaluator.values(body.get("package_type"), scope)
-    if package and all(v.value == "Image" for v in package):
+    image = bool(package) and all(v.value == "Image" for v in package)
+    if image:
         runtimes = ()  # an image function has no runtime: the provider ignores one written beside it
-    return FunctionSubject(
+    subject = FunctionSubject(
         resource=resource,
         runtimes=runtimes,
         architectures=evaluator.values(body.get("architectures"), scope, as_list=True),
@@ -718,6 +725,11 @@ def _resource_subject(
         file=file,
         resource_type=rtype,
     )
+    if image:
+        from .terraform_images import built_from
+
+        subject = built_from(evaluator, scope, body.get("image_uri"), subject)
+    return subject
 
 
 def _member(form: _Form, key: str) -> Optional[Expr]:
