@@ -306,3 +306,14 @@ def test_check_writes_the_ci_formats_with_exit_codes_kept(tmp_path: Path, fmt: s
         junit_schema.validate(text)
         assert '<testcase classname="clean.yaml" name="no findings" file="clean.yaml"/>' in text
         assert 'classname="bad.json" name="input-error' in text and 'errors="1"' in text
+
+
+def test_the_text_path_never_imports_the_ci_formats(tmp_path: Path) -> None:
+    """The pre-commit hook runs ``check`` in text: it must not pay for hashlib's formats or the XML writer."""
+    (tmp_path / "t.yaml").write_text(TEMPLATE, encoding="utf-8")
+    code = (
+        "import sys; from lambda_runtime_rules.cli import main; main(['check', '--as-of', '2026-11-23', 't.yaml']); "
+        "print('lambda_runtime_rules.output_ci' in sys.modules, file=sys.stderr)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.stderr.splitlines()[-1] == "False", proc.stderr
