@@ -123,10 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--format",
-        choices=("text", "json", "json-object", "sarif", "github"),
+        choices=("text", "json", "json-object", "sarif", "github", "gitlab", "junit"),
         default="text",
         help="report format (default: text; json-object: the json records under 'findings' beside the run's "
-        "'metadata'; github: GitHub Actions workflow commands, shown as annotations)",
+        "'metadata'; github: GitHub Actions workflow commands, shown as annotations; gitlab: GitLab Code Quality "
+        "JSON; junit: JUnit XML, one test case per file and rule)",
     )
     check.add_argument(
         "--fail-on",

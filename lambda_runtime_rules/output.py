@@ -1,4 +1,6 @@
-"""Findings as text, JSON or SARIF: the report formats every sub-command shares.
+"""Findings as text, JSON, GitHub workflow commands or SARIF: the report formats every sub-command shares.
+
+GitLab Code Quality and JUnit XML live in ``output_ci``, which ``render`` imports only when asked for.
 
 Each formatter takes findings already sorted by the caller (``Finding.sort_key``) and returns the whole report
 as one string, so a command can write it to stdout or a file in one go. Only the standard library is used, and
@@ -317,10 +319,18 @@ def render(
     catalog_reviewed: dt.date | None = None,
     as_of: dt.date | None = None,
     metadata: Mapping[str, Any] | None = None,
+    checked: Sequence[str] = (),
 ) -> str:
-    """The report in ``fmt`` (text, json, json-object, github or sarif). Text and JSON leave errors to stderr; GitHub's
-    workflow commands and SARIF carry them too,
-    and the catalog's age when ``catalog_reviewed`` and ``as_of`` are given (the JSON list has no place for it)."""
+    """The report in ``fmt`` (text, json, json-object, github, sarif, gitlab or junit). Text and JSON leave errors
+    to stderr; GitHub's workflow commands, SARIF, GitLab Code Quality and JUnit carry them too. SARIF also carries
+    the catalog's age when ``catalog_reviewed`` and ``as_of`` are given (the JSON list has no place for it); JUnit
+    gives each of the ``checked`` files without findings a passing test case."""
+    if fmt in ("gitlab", "junit"):  # imported only then: the pre-commit path stays small
+        from . import output_ci
+
+        if fmt == "gitlab":
+            return output_ci.format_gitlab(findings, errors, root)
+        return output_ci.format_junit(findings, errors, checked, root)
     if fmt == "json":
         return format_json(findings)
     if fmt == "json-object":

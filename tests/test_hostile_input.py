@@ -350,6 +350,8 @@ def hostile_names(tmp_path: Path) -> Path:
         ["check", "--format", "json"],
         ["check", "--format", "sarif"],
         ["check", "--format", "github"],
+        ["check", "--format", "gitlab"],
+        ["check", "--format", "junit"],
         ["report"],
         ["report", "--format", "csv"],
         ["report", "--format", "json"],
@@ -373,6 +375,14 @@ def test_every_format_escapes_what_it_cannot_encode(hostile_names, command, enco
             assert len(out.splitlines()) == 3
     if command[-1] == "sarif":
         assert "bad%FF.yaml" in out
+    if command[-1] == "gitlab":  # the real name where JSON can hold it (so GitLab finds the file), else escaped
+        paths = {issue["location"]["path"] for issue in json.loads(out)}
+        assert {"nl\nname.yaml", "bad\\xff.yaml"} <= paths
+    if command[-1] == "junit":  # well-formed XML 1.0: no control character survives, even in an attribute
+        from xml.etree import ElementTree
+
+        names = {case.get("classname") for case in ElementTree.fromstring(result.stdout).iter("testcase")}
+        assert {"nl\\nname.yaml", "bad\\xff.yaml"} <= names and "F\\ud800\\x1b[31m" in out
     if command[-1] == "github":  # one workflow command per finding, each on one line, escapes kept inert
         assert "file=nl\\nname.yaml" in out and "file=bad\\xff.yaml" in out
         assert all(line.startswith(("::error ", "::warning ")) for line in out.splitlines())

@@ -41,7 +41,7 @@ def test_the_summary_line_counts_findings_files_and_unreadable_files(tree: Path,
     assert err.splitlines()[-1] == "4 findings (1 error, 3 warnings) in 2 files; 1 file could not be read"
     assert SUMMARY.fullmatch(err.splitlines()[-1])
     # only the text format has it: other formats are read by programs
-    for fmt in ("json", "json-object", "sarif", "github"):
+    for fmt in ("json", "json-object", "sarif", "github", "gitlab", "junit"):
         main(["check", "--as-of", AS_OF, "--format", fmt, "."])
         assert "findings (" not in capsys.readouterr().err
 

@@ -79,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
     extra = {"catalog_reviewed": reviewed, "as_of": as_of}
     if args.format == "json-object":
         extra["metadata"] = run_metadata(results, findings, errors, used, settings, catalog)
+    if args.format == "junit":  # a passing test case for each file read as an input
+        extra["checked"] = [r.path for r in results if r.kind and not r.error]
     if args.output:
         color = args.color == "always"
         report = render(args.format, findings, errors, color=color, **extra)
