@@ -371,6 +371,42 @@ def _read(path: str) -> Optional[_Document]:
     return result
 
 
+def _image_package(conf: dict[Any, Any]) -> bool:
+    package = _unwrap(conf.get("package_type"))
+    return package == "Image"
+
+
+_built_images: OrderedDict[str, dict[str, FunctionSubject]] = OrderedDict()
+
+
+def _with_built_image(subject: FunctionSubject, path: str) -> FunctionSubject:
+    """An image function whose image the configuration builds from a Dockerfile (``docker_image``, the
+    docker-build module): Checkov's conf holds only the unresolved ``image_uri``, and the build resource is another
+    entity, so the folder is read once with this package's Terraform reader, as the CLI reads it, and the
+    function's base image taken from there. Checkov's own parse still decides everything else."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if folder not in _built_images:
+        from .sources import terraform
+
+        found: dict[str, FunctionSubject] = {}
+        try:
+            subjects, _ = terraform.evaluate_folder(folder)
+        except Exception:  # a folder our reader cannot read: the function stays unresolved, as before
+            subjects = []
+        for candidate in subjects:
+            if isinstance(candidate, FunctionSubject) and candidate.built_from:
+                found[candidate.resource] = candidate
+        _built_images[folder] = found
+        while len(_built_images) > _MAX_DOCUMENTS:
+            _built_images.popitem(last=False)
+    built = _built_images[folder].get(subject.resource)
+    if built is None:
+        return subject
+    return replace(subject, base_images=built.base_images, built_from=built.built_from,
+                   architectures=subject.architectures + tuple(
+                       a for a in built.architectures if a not in subject.architectures))
+
+
 def _file_of(scanned_file: str, conf: object) -> Optional[str]:
     """The scanned file on disk: Checkov's ``__file__`` marker, else its path (relative to the scan root)."""
     candidates: list[object] = []
@@ -635,6 +671,8 @@ class _LrrCheck:
             first, last = conf.get("__start_line__"), conf.get("__end_line__")
             if isinstance(first, int) and isinstance(last, int):
                 subject = widen(subject, first, last)
+            if isinstance(subject, FunctionSubject) and _image_package(conf) and path:
+                subject = _with_built_image(subject, path)
             resolved = replace(resolved, subject=subject)
         settings, catalog = context
         findings = evaluate(resolved.subject, settings, catalog)

@@ -811,7 +811,8 @@ def _call_subjects(
     if not exists:
         return []
     caller = scope.with_each(each) if each is not None else scope
-    sources = [f.expr.value for f in evaluator.forms(body.get("source") or hcl.Unknown(Where()), scope)]
+    forms = evaluator.forms(body.get("source") or hcl.Unknown(Where()), scope)
+    sources = [f.expr.value if isinstance(f.expr, hcl.Lit) else None for f in forms]  # source = [] is no source
     source = sources[0] if len(sources) == 1 and isinstance(sources[0], str) else None
     if source is None:
         return []
