@@ -367,9 +367,70 @@ def _function(subject: FunctionSubject, settings: Settings, catalog: Catalog) ->
                     runtime.identifier,
                 )
 
+    _not_offered_in_region(subject, known, settings, catalog, out)
     _base_images(subject, settings, catalog, out)
     _update_mode(subject, settings, out)
     return out.findings
+
+
+def deployment_regions(subject: FunctionSubject, settings: Settings) -> list[Value]:
+    """Where the function deploys: the file's own literal Region(s), else the ``region`` setting.
+
+    The file wins because it is where that code really deploys; a setting is one default for a whole run, and a
+    repository deploying one folder to Calgary and another to Virginia must be judged per folder."""
+    written = _strings(subject.regions)
+    if written:
+        return written
+    return [Value(settings.region, via="the region setting")] if settings.region else []
+
+
+def _not_offered_in_region(
+    subject: FunctionSubject, known: list[tuple[Value, Runtime]], settings: Settings, catalog: Catalog, out: _Collector
+) -> None:
+    """EL1006: the Region launched after the runtime's cut-off, so a function on it cannot be created there.
+
+    AWS: "For new regions, Lambda will not support runtimes that are set to be deprecated within the next six
+    months." A Region launched on or after the day ``new_region_months`` before a runtime's deprecation (or after
+    the deprecation itself) never offered that runtime. Where EL1001/EL1002 already block the runtime everywhere
+    this adds nothing, so it stays quiet; a Region without a sourced launch date is not judged (the faces say so).
+    """
+    candidates = [(v, r) for v, r in known if not r.preview and r.deprecated is not None]
+    if not candidates:
+        return
+    places = deployment_regions(subject, settings)
+    if not places:
+        return
+    table = catalog.regions
+    from .regions import cut_off
+
+    for where in places:
+        region = table.get(str(where.value))
+        if region is None or region.launched is None:
+            continue
+        for value, runtime in candidates:
+            if phase(runtime, settings.as_of) in (Phase.CREATE_BLOCKED, Phase.UPDATE_BLOCKED):
+                continue
+            deprecated = runtime.deprecated
+            assert deprecated is not None
+            if region.launched < cut_off(deprecated, table):
+                continue
+            months = table.new_region_months
+            why = (
+                f"it was already deprecated on {deprecated}"
+                if deprecated <= region.launched
+                else f"its deprecation date {deprecated} is within {months} months of that launch"
+            )
+            source = where.via if where.via else f"Region written at line {where.line}" if where.line else ""
+            out.add(
+                "EL1006",
+                value,
+                f"Runtime {runtime.identifier} is not offered in Region {region.code} ({region.name}), launched "
+                f"{region.launched}: {why}, and AWS does not offer a runtime due for deprecation within {months} "
+                f"months in a new Region, so creating the function there fails; "
+                f"{upgrade_advice(runtime, catalog, settings)}{_suffix(value)}"
+                + (f" (Region from {source})" if source else ""),
+                runtime.identifier,
+            )
 
 
 def _base_images(subject: FunctionSubject, settings: Settings, catalog: Catalog, out: _Collector) -> None:
