@@ -160,6 +160,12 @@ def _context() -> Optional[tuple[Settings, Catalog]]:
         stale = stale_catalog_notice(result[1], result[0].as_of)
         if stale:  # once per run, as the CLI says it: verdicts on an old catalog must not look authoritative
             _warn(f"warning: {stale}")
+        if result[0].region:  # once per run: a Region without a sourced launch date is not judged by EL1006
+            from .regions import undated_notice
+
+            undated = undated_notice({result[0].region}, result[1].regions)
+            if undated:
+                _warn(f"warning: {undated}")
     _context_cache[key] = result
     return result
 

@@ -425,8 +425,8 @@ def _not_offered_in_region(
                 "EL1006",
                 value,
                 f"Runtime {runtime.identifier} is not offered in Region {region.code} ({region.name}), launched "
-                f"{region.launched}: {why}, and AWS does not offer a runtime due for deprecation within {months} "
-                f"months in a new Region, so creating the function there fails; "
+                f"{region.launched}: {why}, and a new Region does not offer such a runtime, so creating the function "
+                f"there fails; "
                 f"{upgrade_advice(runtime, catalog, settings)}{_suffix(value)}"
                 + (f" (Region from {source})" if source else ""),
                 runtime.identifier,
