@@ -63,7 +63,7 @@ CFN_FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 CFN_LAYER_TYPES = ("AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion")
 SERVERLESS_ENTITY = "serverless_aws"
 
-RUNTIME_CODES = ("EL1001", "EL1002", "WL1003", "WL1004", "WL1005")
+RUNTIME_CODES = ("EL1001", "EL1002", "WL1003", "WL1004", "WL1005", "EL1006")
 ARCHITECTURE_CODES = ("EL2001",)
 UPDATE_MODE_CODES = ("EL3001", "WL3002", "EL3003")
 
@@ -641,6 +641,10 @@ class _LrrCheck:
             first, last = conf.get("__start_line__"), conf.get("__end_line__")
             if isinstance(first, int) and isinstance(last, int):
                 subject = widen(subject, first, last)
+            if isinstance(subject, FunctionSubject) and path:  # the provider block's literal Region, as the CLI
+                from .sources.terraform import region_of
+
+                subject = region_of(subject, path, entity_type, name)
             resolved = replace(resolved, subject=subject)
         settings, catalog = context
         findings = evaluate(resolved.subject, settings, catalog)

@@ -764,6 +764,20 @@ def _with_region(subject: FunctionSubject, rtype: str, block: hcl.Block, module:
     return replace(subject, regions=(value,)) if value is not None else subject
 
 
+def region_of(subject: FunctionSubject, file: str, rtype: str, name: str) -> FunctionSubject:
+    """``subject`` (a host's view of resource ``rtype.name`` in ``file``) with the Region the folder's provider
+    blocks deploy it to: Checkov's resource conf carries no provider configuration, so the folder is read here
+    as the CLI reads it. Unchanged when the folder cannot be read or names no literal Region."""
+    try:
+        module = load_folder(os.path.dirname(file) or ".")
+    except (OSError, TerraformError):
+        return subject
+    for found_in, block in module.blocks("resource"):
+        if block.labels == (rtype, name) and os.path.abspath(found_in) == os.path.abspath(file):
+            return _with_region(subject, rtype, block, module)
+    return subject
+
+
 def _member(form: _Form, key: str) -> Optional[Expr]:
     return form.expr.get(key) if isinstance(form.expr, hcl.Obj) else None
 
