@@ -92,7 +92,8 @@ def build(document: Any) -> RegionTable:
         regions[entry["code"]] = Region(
             entry["code"], entry["name"], entry["partition"], launched, tuple(entry["sources"]), entry.get("note", "")
         )
-    return RegionTable(regions, int(document["policy"]["new_region_months"]), dt.date.fromisoformat(document["reviewed"]))
+    months = int(document["policy"]["new_region_months"])
+    return RegionTable(regions, months, dt.date.fromisoformat(document["reviewed"]))
 
 
 @lru_cache(maxsize=1)

@@ -35,7 +35,8 @@ BIN = Path(sys.executable).parent
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
     (tmp_path / "empty.yaml").write_text("{}\n")
-    env.update({"LAMBDA_RUNTIME_RULES_AS_OF": AS_OF.isoformat(), "LAMBDA_RUNTIME_RULES_CONFIG": str(tmp_path / "empty.yaml")})
+    env["LAMBDA_RUNTIME_RULES_AS_OF"] = AS_OF.isoformat()
+    env["LAMBDA_RUNTIME_RULES_CONFIG"] = str(tmp_path / "empty.yaml")
     env.update({f"LAMBDA_RUNTIME_RULES_{k.upper()}": v for k, v in extra.items()})
     return env
 
@@ -71,7 +72,7 @@ def test_a_dated_region_without_a_source_or_an_undated_one_without_a_note_is_ref
     document = json.loads((REPO / "rules_data" / "regions.json").read_text(encoding="utf-8"))
     broken = json.loads(json.dumps(document))
     broken["regions"][0].update(launched="2020-01-01", sources=[])
-    with pytest.raises(Exception, match="regions.json: regions.0"):
+    with pytest.raises(Exception, match=r"regions\.json: regions\.0"):
         build(broken)
     broken = json.loads(json.dumps(document))
     broken["regions"][0].pop("note", None)
@@ -277,8 +278,10 @@ def test_hostile_provider_blocks_never_crash(region: str, alias: str, provider: 
 
 
 @settings(max_examples=200, deadline=None)
-@given(region=st.one_of(st.none(), st.integers(), st.floats(), st.booleans(), st.text(max_size=20),
-                        st.lists(st.text(max_size=5), max_size=3), st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2)))
+@given(region=st.one_of(
+    st.none(), st.integers(), st.floats(), st.booleans(), st.text(max_size=20),
+    st.lists(st.text(max_size=5), max_size=3), st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2),
+))
 def test_hostile_serverless_provider_region_never_crashes(region: object) -> None:
     from lambda_runtime_rules.scan import subjects_from_document
 
