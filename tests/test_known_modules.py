@@ -338,19 +338,22 @@ def test_known_module_subjects_never_raises(name, args):
 # ---------------------------------------------------------------------------------------------- Checkov
 
 EXPECTED = {
-    "PassSupportedRegistry": {"1001": "P", "1002": "P", "1003": "P", "1004": "P", "1005": "P", "1006": "P", "2001": "P"},
-    "FailUpdateBlockedRegistry": {"1001": "F", "1002": "P", "1003": "P", "1004": "P", "1005": "P", "1006": "P", "2001": "P"},
-    "FailCreateBlockedArm64GitSource": {"1001": "P", "1002": "F", "1003": "P", "1004": "P", "1005": "P", "1006": "P", "2001": "F"},
-    "FailDeprecatedViaVariableGithub": {"1001": "P", "1002": "P", "1003": "F", "1004": "P", "1005": "P", "1006": "P", "2001": "P"},
-    "FailDeprecationSoonSsh": {"1001": "P", "1002": "P", "1003": "P", "1004": "F", "1005": "P", "1006": "P", "2001": "P"},
-    "FailUnknownRuntime": {"1001": "P", "1002": "P", "1003": "P", "1004": "P", "1005": "F", "1006": "P", "2001": "P"},
+    "PassSupportedRegistry": {"1001": "P", "1002": "P", "1003": "P", "1004": "P", "1005": "P", "2001": "P"},
+    "FailUpdateBlockedRegistry": {"1001": "F", "1002": "P", "1003": "P", "1004": "P", "1005": "P", "2001": "P"},
+    "FailCreateBlockedArm64GitSource": {"1001": "P", "1002": "F", "1003": "P", "1004": "P", "1005": "P", "2001": "F"},
+    "FailDeprecatedViaVariableGithub": {"1001": "P", "1002": "P", "1003": "F", "1004": "P", "1005": "P", "2001": "P"},
+    "FailDeprecationSoonSsh": {"1001": "P", "1002": "P", "1003": "P", "1004": "F", "1005": "P", "2001": "P"},
+    "FailUnknownRuntime": {"1001": "P", "1002": "P", "1003": "P", "1004": "P", "1005": "F", "2001": "P"},
     "FailLayerDeprecated": {"1005": "P", "4001": "F"},  # no architectures listed: EL4002 UNKNOWN
     "FailLayerFromRuntimeArm64": {"1005": "P", "4001": "F", "4002": "F"},
-    "FailCloudposseDeprecated": {"1001": "P", "1002": "P", "1003": "F", "1004": "P", "1005": "P", "1006": "P", "2001": "P"},
-    "FailMineirosUpdateBlocked": {"1001": "F", "1002": "P", "1003": "P", "1004": "P", "1005": "P", "1006": "P", "2001": "P"},
+    "FailCloudposseDeprecated": {"1001": "P", "1002": "P", "1003": "F", "1004": "P", "1005": "P", "2001": "P"},
+    "FailMineirosUpdateBlocked": {"1001": "F", "1002": "P", "1003": "P", "1004": "P", "1005": "P", "2001": "P"},
     # None*: every check UNKNOWN (left out of the report): switched off, an image, unresolved, a submodule,
     # count = 0, a module this package does not know.
 }
+for _row in EXPECTED.values():  # EL1006 needs a Region (none in these fixtures): it passes on every function
+    if "2001" in _row:
+        _row["1006"] = "P"
 LETTER = {"P": "PASSED", "F": "FAILED"}
 # EL3001/WL3002/EL3003 are UNKNOWN on these calls: none of the three modules can set an update mode (an
 # aws_lambda_runtime_management_config outside the module does, and its resource checks judge it).

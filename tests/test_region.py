@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -342,7 +343,7 @@ def _cfn_lint(template: str, env: dict[str, str]) -> set[tuple[str, int, str]]:
             for m in json.loads(proc.stdout) if m["Rule"]["Id"] == "EL1006"}
 
 
-def _checkov(folder: str, framework: str, env: dict[str, str]) -> dict[str, str]:
+def _checkov(folder: str, framework: str, env: dict[str, str], with_stderr: bool = False) -> Any:
     from test_checkov_checks import checkov_executable
 
     env = {**env, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
@@ -359,7 +360,7 @@ def _checkov(folder: str, framework: str, env: dict[str, str]) -> dict[str, str]
         for kind, label in (("passed_checks", "PASSED"), ("failed_checks", "FAILED")):
             for record in item["results"][kind]:
                 out[record["resource"]] = label
-    return out
+    return (out, proc.stderr) if with_stderr else out
 
 
 def test_parity_cli_cfn_lint_checkov(tmp_path: Path) -> None:
@@ -377,7 +378,8 @@ def test_parity_cli_cfn_lint_checkov(tmp_path: Path) -> None:
     assert cfn["AWS::Serverless::Function.PassPython312NewRegion"] == "PASSED"
     assert cfn["AWS::Lambda::Function.FailNode18NewRegion"] == "FAILED"  # already deprecated when NZ launched
 
-    tf = _checkov("fixtures/terraform_region", "terraform", _env(tmp_path, region="ca-west-1"))
+    tf, stderr = _checkov("fixtures/terraform_region", "terraform", _env(tmp_path, region="ca-west-1"), True)
+    assert stderr.count("no sourced launch date for Region us-east-1") == 1  # the aliased provider's Region
     assert tf == {
         "aws_lambda_function.fail_python39_new_zealand": "FAILED",
         "aws_lambda_function.pass_python39_virginia": "PASSED",
