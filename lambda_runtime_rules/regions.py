@@ -16,10 +16,14 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 DATA_FILE = "regions.json"
 SCHEMA_FILE = "regions.schema.json"
+STAMP_FILE = "regions.stamp.json"
+"""sha256 of (schema + data) bytes that passed validation, as for the catalog and cdk.json: importing jsonschema
+costs more than a pre-commit run, and re-validating the exact bytes that passed proves nothing new."""
 
 
 class RegionDataError(Exception):
@@ -81,9 +85,10 @@ def _validate(document: object) -> None:
         raise RegionDataError(f"{DATA_FILE}: {where}: {errors[0].message}")
 
 
-def build(document: Any) -> RegionTable:
-    """Validate a regions document and turn it into records (codes must be unique)."""
-    _validate(document)
+def build(document: Any, trusted: bool = False) -> RegionTable:
+    """Validate a regions document (unless ``trusted``: its exact bytes passed) and turn it into records."""
+    if not trusted:
+        _validate(document)
     regions: dict[str, Region] = {}
     for entry in document["regions"]:
         if entry["code"] in regions:
@@ -96,12 +101,39 @@ def build(document: Any) -> RegionTable:
     return RegionTable(regions, months, dt.date.fromisoformat(document["reviewed"]))
 
 
-@lru_cache(maxsize=1)
-def bundled() -> RegionTable:
-    """The bundled table, loaded and validated once per process (only when a Region is in play)."""
+def fingerprint() -> str:
+    import hashlib
+
     from .catalog import _data_text
 
-    return build(json.loads(_data_text(DATA_FILE)))
+    return hashlib.sha256((_data_text(SCHEMA_FILE) + _data_text(DATA_FILE)).encode("utf-8")).hexdigest()
+
+
+def _stamped() -> bool:
+    from .catalog import _data_text
+
+    try:
+        return bool(json.loads(_data_text(STAMP_FILE)).get("sha256") == fingerprint())
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def write_stamp() -> Path:
+    """Validate, then record the fingerprint (``scripts/stamp_catalog.py`` runs it)."""
+    from .catalog import _data_text
+
+    build(json.loads(_data_text(DATA_FILE)))
+    target = Path(__file__).resolve().parents[1] / "rules_data" / STAMP_FILE
+    target.write_text(json.dumps({"sha256": fingerprint()}) + "\n", encoding="utf-8")
+    return target
+
+
+@lru_cache(maxsize=1)
+def bundled() -> RegionTable:
+    """The bundled table, loaded once per process (only when a Region is in play); validated unless stamped."""
+    from .catalog import _data_text
+
+    return build(json.loads(_data_text(DATA_FILE)), trusted=_stamped())
 
 
 def cut_off(deprecated: dt.date, table: RegionTable) -> dt.date:

@@ -88,6 +88,7 @@ def test_wheel_contains_catalog_docs_and_checks(wheel):
         "lambda_runtime_rules/rules_data/serverless_plugins.schema.json",
         "lambda_runtime_rules/rules_data/regions.json",
         "lambda_runtime_rules/rules_data/regions.schema.json",
+        "lambda_runtime_rules/rules_data/regions.stamp.json",
         "lambda_runtime_rules/rule_docs/EL1006.md",
         "lambda_runtime_rules/sources/serverless_script.py",
         "lambda_runtime_rules/known_modules.py",
