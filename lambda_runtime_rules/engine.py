@@ -16,6 +16,7 @@ from enum import Enum
 from .catalog import Catalog, Runtime
 from .images import Match, display, match, parse
 from .model import Finding, FunctionSubject, LayerSubject, Subject, Value
+from .regions import cut_off
 from .settings import Settings
 
 ARCHITECTURES = ("x86_64", "arm64")
@@ -394,41 +395,35 @@ def _not_offered_in_region(
     the deprecation itself) never offered that runtime. Where EL1001/EL1002 already block the runtime everywhere
     this adds nothing, so it stays quiet; a Region without a sourced launch date is not judged (the faces say so).
     """
-    candidates = [(v, r) for v, r in known if not r.preview and r.deprecated is not None]
-    if not candidates:
-        return
-    places = deployment_regions(subject, settings)
+    blocked = (Phase.CREATE_BLOCKED, Phase.UPDATE_BLOCKED)
+    candidates = [
+        (value, runtime, runtime.deprecated)
+        for value, runtime in known
+        if not runtime.preview and runtime.deprecated is not None and phase(runtime, settings.as_of) not in blocked
+    ]
+    places = deployment_regions(subject, settings) if candidates else []
     if not places:
         return
     table = catalog.regions
-    from .regions import cut_off
-
     for where in places:
         region = table.get(str(where.value))
         if region is None or region.launched is None:
             continue
-        for value, runtime in candidates:
-            if phase(runtime, settings.as_of) in (Phase.CREATE_BLOCKED, Phase.UPDATE_BLOCKED):
-                continue
-            deprecated = runtime.deprecated
-            assert deprecated is not None
+        for value, runtime, deprecated in candidates:
             if region.launched < cut_off(deprecated, table):
                 continue
-            months = table.new_region_months
             why = (
                 f"it was already deprecated on {deprecated}"
                 if deprecated <= region.launched
-                else f"its deprecation date {deprecated} is within {months} months of that launch"
+                else f"its deprecation date {deprecated} is within {table.new_region_months} months of that launch"
             )
-            source = where.via if where.via else f"Region written at line {where.line}" if where.line else ""
+            origin = where.via or "the file"
             out.add(
                 "EL1006",
                 value,
                 f"Runtime {runtime.identifier} is not offered in Region {region.code} ({region.name}), launched "
                 f"{region.launched}: {why}, and a new Region does not offer such a runtime, so creating the function "
-                f"there fails; "
-                f"{upgrade_advice(runtime, catalog, settings)}{_suffix(value)}"
-                + (f" (Region from {source})" if source else ""),
+                f"there fails; {upgrade_advice(runtime, catalog, settings)}{_suffix(value)} (Region from {origin})",
                 runtime.identifier,
             )
 
