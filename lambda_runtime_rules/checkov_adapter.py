@@ -647,13 +647,6 @@ class _LrrCheck:
                 subject = region_of(subject, path, entity_type, name)
             resolved = replace(resolved, subject=subject)
         settings, catalog = context
-        written = getattr(resolved.subject, "regions", ())
-        if written:  # a file's own Region without a sourced launch date: said once per run, as for the setting
-            from .regions import undated_notice
-
-            undated = undated_notice({str(v.value) for v in written}, catalog.regions)
-            if undated:
-                _warn(f"warning: {undated}")
         findings = evaluate(resolved.subject, settings, catalog)
         if settings.baseline and findings:
             # a baseline changed into garbage under a running scan: report everything (fail closed)
