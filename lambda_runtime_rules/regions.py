@@ -119,7 +119,7 @@ def _stamped() -> bool:
 
 
 def write_stamp() -> Path:
-    """Validate, then record the fingerprint (``scripts/stamp_catalog.py`` runs it)."""
+    """Validate, then record the fingerprint (run after editing rules_data/regions.json or its schema)."""
     from .catalog import _data_text
 
     build(json.loads(_data_text(DATA_FILE)))

@@ -1,8 +1,7 @@
 """Validate the bundled catalog against its schema and, only if it passes, write the validation stamp.
 
 Run after every edit of rules_data/catalog.json or its schema; tests/test_catalog.py fails while the stamp
-is stale, so a catalog change cannot land without passing full validation here first. It stamps
-rules_data/regions.json (EL1006) too.
+is stale, so a catalog change cannot land without passing full validation here first.
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from lambda_runtime_rules import catalog, regions
+from lambda_runtime_rules import catalog
 
 
 def main() -> int:
@@ -22,11 +21,6 @@ def main() -> int:
     target = Path(__file__).resolve().parent.parent / "rules_data" / catalog.STAMP_FILE
     target.write_text(catalog.bundled_fingerprint() + "\n", encoding="utf-8")
     print(f"{target}: stamped {len(loaded)} runtimes, reviewed {loaded.reviewed}")
-    try:  # the Region table (EL1006) is stamped the same way
-        print(f"{regions.write_stamp()}: stamped")
-    except regions.RegionDataError as exc:
-        print(f"stamp_catalog: {exc}", file=sys.stderr)
-        return 2
     return 0
 
 

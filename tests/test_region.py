@@ -87,7 +87,7 @@ def test_a_dated_region_without_a_source_or_an_undated_one_without_a_note_is_ref
 
 
 def test_region_stamp_is_current() -> None:
-    """Run ``python scripts/stamp_catalog.py`` after editing rules_data/regions.json or its schema."""
+    """Run ``python -c "from lambda_runtime_rules import regions; regions.write_stamp()"`` after editing the data."""
     from lambda_runtime_rules import regions
 
     stamp = json.loads((REPO / "rules_data" / regions.STAMP_FILE).read_text(encoding="utf-8"))
