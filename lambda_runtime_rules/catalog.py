@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.version import Version
 
 from .files import FileProblem, read_text
+
+if TYPE_CHECKING:
+    from .regions import RegionTable
 
 DATA_PACKAGE = "lambda_runtime_rules.rules_data"
 CATALOG_FILE = "catalog.json"
@@ -114,6 +117,14 @@ class Catalog:
         are kept here, one memo per catalog, and a different catalog (an overlay) never sees another's answers.
         """
         return {}
+
+    @cached_property
+    def regions(self) -> RegionTable:
+        """The AWS Regions and launch dates EL1006 judges by: facts handed to the engine with the runtimes, read
+        only when a Region is in play (the same bundled table for every catalog, overlays included)."""
+        from .regions import bundled
+
+        return bundled()
 
     def family(self, family: str) -> list[Runtime]:
         """The managed runtimes of one family, oldest first."""

@@ -63,7 +63,7 @@ CFN_FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 CFN_LAYER_TYPES = ("AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion")
 SERVERLESS_ENTITY = "serverless_aws"
 
-RUNTIME_CODES = ("EL1001", "EL1002", "WL1003", "WL1004", "WL1005")
+RUNTIME_CODES = ("EL1001", "EL1002", "WL1003", "WL1004", "WL1005", "EL1006")
 ARCHITECTURE_CODES = ("EL2001",)
 UPDATE_MODE_CODES = ("EL3001", "WL3002", "EL3003")
 
@@ -160,6 +160,12 @@ def _context() -> Optional[tuple[Settings, Catalog]]:
         stale = stale_catalog_notice(result[1], result[0].as_of)
         if stale:  # once per run, as the CLI says it: verdicts on an old catalog must not look authoritative
             _warn(f"warning: {stale}")
+        if result[0].region:  # once per run: a Region without a sourced launch date is not judged by EL1006
+            from .regions import undated_notice
+
+            undated = undated_notice({result[0].region}, result[1].regions)
+            if undated:
+                _warn(f"warning: {undated}")
     _context_cache[key] = result
     return result
 
@@ -673,6 +679,10 @@ class _LrrCheck:
                 subject = widen(subject, first, last)
             if isinstance(subject, FunctionSubject) and _image_package(conf) and path:
                 subject = _with_built_image(subject, path)
+            if isinstance(subject, FunctionSubject) and path:  # the provider block's literal Region, as the CLI
+                from .sources.terraform import region_of
+
+                subject = region_of(subject, path, entity_type, name)
             resolved = replace(resolved, subject=subject)
         settings, catalog = context
         findings = evaluate(resolved.subject, settings, catalog)

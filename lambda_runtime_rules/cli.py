@@ -91,6 +91,9 @@ def _settings_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="under high compliance, allow FunctionUpdate mode (default yes)",
     )
+    group.add_argument(
+        "--region", metavar="CODE", help="AWS Region deployed to (EL1006); a Region written in the file wins"
+    )
     group.add_argument("--config", metavar="FILE", help="config file (default: .lambda-runtime-rules.yaml upward)")
     group.add_argument("--catalog", metavar="FILE", help="overlay catalog: adds runtimes or overrides fields")
 

@@ -16,6 +16,7 @@ from enum import Enum
 from .catalog import Catalog, Runtime
 from .images import Match, display, match, parse
 from .model import Finding, FunctionSubject, LayerSubject, Subject, Value
+from .regions import cut_off
 from .settings import Settings
 
 ARCHITECTURES = ("x86_64", "arm64")
@@ -367,9 +368,64 @@ def _function(subject: FunctionSubject, settings: Settings, catalog: Catalog) ->
                     runtime.identifier,
                 )
 
+    _not_offered_in_region(subject, known, settings, catalog, out)
     _base_images(subject, settings, catalog, out)
     _update_mode(subject, settings, out)
     return out.findings
+
+
+def deployment_regions(subject: FunctionSubject, settings: Settings) -> list[Value]:
+    """Where the function deploys: the file's own literal Region(s), else the ``region`` setting.
+
+    The file wins because it is where that code really deploys; a setting is one default for a whole run, and a
+    repository deploying one folder to Calgary and another to Virginia must be judged per folder."""
+    written = _strings(subject.regions)
+    if written:
+        return written
+    return [Value(settings.region, via="the region setting")] if settings.region else []
+
+
+def _not_offered_in_region(
+    subject: FunctionSubject, known: list[tuple[Value, Runtime]], settings: Settings, catalog: Catalog, out: _Collector
+) -> None:
+    """EL1006: the Region launched after the runtime's cut-off, so a function on it cannot be created there.
+
+    AWS: "For new regions, Lambda will not support runtimes that are set to be deprecated within the next six
+    months." A Region launched on or after the day ``new_region_months`` before a runtime's deprecation (or after
+    the deprecation itself) never offered that runtime. Where EL1001/EL1002 already block the runtime everywhere
+    this adds nothing, so it stays quiet; a Region without a sourced launch date is not judged (the faces say so).
+    """
+    blocked = (Phase.CREATE_BLOCKED, Phase.UPDATE_BLOCKED)
+    candidates = [
+        (value, runtime, runtime.deprecated)
+        for value, runtime in known
+        if not runtime.preview and runtime.deprecated is not None and phase(runtime, settings.as_of) not in blocked
+    ]
+    places = deployment_regions(subject, settings) if candidates else []
+    if not places:
+        return
+    table = catalog.regions
+    for where in places:
+        region = table.get(str(where.value))
+        if region is None or region.launched is None:
+            continue
+        for value, runtime, deprecated in candidates:
+            if region.launched < cut_off(deprecated, table):
+                continue
+            why = (
+                f"it was already deprecated on {deprecated}"
+                if deprecated <= region.launched
+                else f"its deprecation date {deprecated} is within {table.new_region_months} months of that launch"
+            )
+            origin = where.via or "the file"
+            out.add(
+                "EL1006",
+                value,
+                f"Runtime {runtime.identifier} is not offered in Region {region.code} ({region.name}), launched "
+                f"{region.launched}: {why}, and a new Region does not offer such a runtime, so creating the function "
+                f"there fails; {upgrade_advice(runtime, catalog, settings)}{_suffix(value)} (Region from {origin})",
+                runtime.identifier,
+            )
 
 
 def _base_images(subject: FunctionSubject, settings: Settings, catalog: Catalog, out: _Collector) -> None:

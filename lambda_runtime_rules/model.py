@@ -79,6 +79,10 @@ class FunctionSubject:
     # The Dockerfile (real path) a template function's image is built from (SAM Metadata, Serverless
     # provider.ecr.images): a run that checks that template judges the Dockerfile through the function only.
     built_from: str = ""
+    # The AWS Region the file itself deploys this function to (a literal Terraform provider ``region``, Serverless
+    # ``provider.region``), positioned on the value; empty when the file does not say (the ``region`` setting then
+    # applies). Only EL1006 reads it.
+    regions: tuple[Value, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,13 @@ RULES: tuple[RuleSpec, ...] = (
         ("lambda", "runtime"),
     ),
     RuleSpec(
+        "EL1006", "CKV_LRR_1006", "runtime-not-offered-in-region",
+        "Lambda runtime is not offered in this Region",
+        "The Region launched when the runtime was deprecated or due for deprecation within six months: AWS does "
+        "not offer it there, so the function cannot be created (needs the region setting or a Region in the file).",
+        ("lambda", "runtime", "lifecycle", "region"),
+    ),
+    RuleSpec(
         "EL2001", "CKV_LRR_2001", "architecture-unsupported",
         "Lambda runtime cannot run on this architecture",
         "The function asks for an architecture its runtime does not support (arm64 on Amazon Linux 1 runtimes).",

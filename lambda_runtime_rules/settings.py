@@ -26,6 +26,7 @@ ENV_VARS = {
     "allow_function_update": "LAMBDA_RUNTIME_RULES_ALLOW_FUNCTION_UPDATE",
     "catalog": "LAMBDA_RUNTIME_RULES_CATALOG",
     "baseline": "LAMBDA_RUNTIME_RULES_BASELINE",
+    "region": "LAMBDA_RUNTIME_RULES_REGION",
 }
 CONFIG_ENV = "LAMBDA_RUNTIME_RULES_CONFIG"
 DEFAULT_WARN_DAYS = 120
@@ -90,6 +91,9 @@ class Settings:
     exceptions: tuple[Exemption, ...] = field(default=())
     baseline: str | None = None
     """A baseline file (see ``baseline``): findings in it are not reported, by any face."""
+    region: str | None = None
+    """The AWS Region deployed to (EL1006), when the file itself does not say: a literal Terraform provider or
+    Serverless ``provider.region`` is where the file deploys and beats this setting."""
 
     def with_as_of(self, as_of: dt.date) -> Settings:
         return replace(self, as_of=as_of)
@@ -154,6 +158,18 @@ def parse_path(value: object, source: str) -> str:
     return str(value)
 
 
+def parse_region(value: object, source: str) -> str:
+    """An AWS Region code known to ``rules_data/regions.json``; an unknown one names the closest codes."""
+    from .regions import bundled
+
+    table = bundled()
+    if isinstance(value, str) and table.get(value.strip()) is not None:
+        return value.strip()
+    hints = table.close_matches(value) if isinstance(value, str) else []
+    maybe = f"; did you mean {', '.join(hints)}?" if hints else " (see rules_data/regions.json)"
+    raise SettingsError(f"{source}: {value!r} is not a known AWS Region code{maybe}")
+
+
 def _parse_glob(value: object, where: str) -> str:
     if not isinstance(value, str):
         raise SettingsError(f"{where}: file must be a glob string")
@@ -202,11 +218,14 @@ _PARSERS = {
     "warn_days": parse_int,
     "high_compliance": parse_bool,
     "allow_function_update": parse_bool,
+    "region": parse_region,
 }
 
 
 def _apply(values: dict[str, Any], key: str, raw: object, source: str, base_dir: Path | None = None) -> None:
-    if key in _PARSERS:
+    if key == "region" and raw is None:  # `region:` left empty in the config file: no Region
+        values[key] = None
+    elif key in _PARSERS:
         values[key] = _PARSERS[key](raw, source)
     elif key in ("catalog", "baseline"):
         if raw is None:

@@ -69,6 +69,21 @@ EXPECTED: dict[str, tuple[tuple[str, ...], str, list[tuple[str, str, int]]]] = {
     "EL1002/fail_parameter_default.json": ((), "", [("EL1002", "FailGoDefault", 4)]),
     "EL1002/pass_parameter_default.json": ((), "", []),
     "EL1002/pass_parameter_default.yaml": ((), "", []),
+    "EL1006/fail_new_region.json": (
+        ("EL1006:region=ap-east-2",),
+        "",
+        [("EL1006", "FailNode18NewRegion", 11), ("WL1003", "FailNode18NewRegion", 11)],
+    ),
+    "EL1006/fail_new_region.yaml": (
+        ("EL1006:region=ap-southeast-6",),
+        "",
+        [("EL1006", "FailPython39NewRegion", 10), ("WL1003", "FailPython39NewRegion", 10)],
+    ),
+    "EL1006/pass_region_launched_before_cut_off.yaml": (
+        ("EL1006:region=ap-east-2",),
+        "",
+        [("WL1003", "PassPython39Taipei", 12)],
+    ),
     "EL2001/fail_arm64.json": ((), "", [("EL1002", "FailPython37Arm", 10), ("EL2001", "FailPython37Arm", 11)]),
     "EL2001/fail_arm64_amazon_linux_1.yaml": ((), "", [("EL1002", "FailJava8Arm", 11), ("EL2001", "FailJava8Arm", 13)]),
     "EL2001/fail_globals_architectures.yaml": (

@@ -351,6 +351,9 @@ EXPECTED = {
     # None*: every check UNKNOWN (left out of the report): switched off, an image, unresolved, a submodule,
     # count = 0, a module this package does not know.
 }
+for _row in EXPECTED.values():  # EL1006 needs a Region (none in these fixtures): it passes on every function
+    if "2001" in _row:
+        _row["1006"] = "P"
 LETTER = {"P": "PASSED", "F": "FAILED"}
 # EL3001/WL3002/EL3003 are UNKNOWN on these calls: none of the three modules can set an update mode (an
 # aws_lambda_runtime_management_config outside the module does, and its resource checks judge it).

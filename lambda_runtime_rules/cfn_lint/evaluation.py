@@ -106,6 +106,7 @@ def evaluate(cfn: object, configs: Mapping[str, Mapping[str, object]]) -> Outcom
             catalog = catalog_module.load(settings.catalog)
         except (settings_module.SettingsError, catalog_module.CatalogError) as exc:
             return Outcome(problem=f"lambda-runtime-rules settings: {exc}")
+        _note_undated_region(settings, catalog)
         file = getattr(cfn, "filename", None)
         subjects = template_subjects(cfn, file if isinstance(file, str) else "")
         findings = sorted(evaluate_all(subjects, settings, catalog), key=lambda f: f.sort_key)
@@ -122,6 +123,25 @@ def evaluate(cfn: object, configs: Mapping[str, Mapping[str, object]]) -> Outcom
         return Outcome(by_code, stale=catalog_module.stale_catalog_notice(catalog, settings.as_of))
     except Exception as exc:  # never let a bug take cfn-lint down; say so loudly instead (tests assert none)
         return Outcome(problem=f"lambda-runtime-rules internal error, please report: {type(exc).__name__}: {exc}")
+
+
+_noted: set[str] = set()
+
+
+def _note_undated_region(settings: Any, catalog: Any) -> None:
+    """Say once per process, on stderr, that the region setting's Region has no sourced launch date (EL1006 is
+    not judged there): cfn-lint's own output has no place for a run-level notice, and silence would read as a pass.
+    """
+    if not settings.region:
+        return
+    from ..regions import undated_notice
+
+    notice = undated_notice({settings.region}, catalog.regions)
+    if notice and notice not in _noted:
+        _noted.add(notice)
+        import sys
+
+        sys.stderr.write(f"lambda-runtime-rules: warning: {notice}\n")
 
 
 def template_subjects(cfn: object, file: str) -> list[Subject]:

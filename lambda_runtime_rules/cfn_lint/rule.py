@@ -24,6 +24,7 @@ _COMMON_SETTINGS = ("as_of", "catalog", "baseline")
 _SETTINGS_BY_TAG = {
     "lifecycle": ("warn_days",),
     "compliance": ("high_compliance", "allow_function_update"),
+    "region": ("region",),
 }
 _INHERITED = "inherited from Globals"
 

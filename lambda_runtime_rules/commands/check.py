@@ -32,6 +32,7 @@ from .common import (
     context,
     fail,
     stale_catalog_warning,
+    undated_region_warning,
 )
 
 MAX_CHUNK = 256
@@ -65,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
     errors = [(r.path, r.error) for r in results if r.error]
     for _, problem in errors:
         print(one_line(problem), file=sys.stderr)
+    undated = undated_region_warning(settings, catalog, _written_regions(results))
+    if undated:
+        print(f"lambda-runtime-rules: warning: {undated}", file=sys.stderr)
 
     used = BaselineUse()
     if getattr(args, "write_baseline", None) or settings.baseline:  # imported only then (the pre-commit path)
@@ -97,6 +101,17 @@ def run(args: argparse.Namespace) -> int:
     if not any(r.kind for r in results) and not errors and any(os.path.isdir(path) for path in args.paths):
         print(f"lambda-runtime-rules: warning: {no_template_line(results)}", file=sys.stderr)
     return exit_code(findings, bool(errors), args.fail_on)
+
+
+def _written_regions(results: Sequence[FileResult]) -> frozenset[str]:
+    """The Region codes the checked files themselves name (Terraform provider, Serverless provider.region)."""
+    return frozenset(
+        str(v.value)
+        for r in results
+        for s in r.subjects
+        for v in getattr(s, "regions", ())
+        if isinstance(v.value, str)
+    )
 
 
 # --- baseline ------------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         "allow_function_update": getattr(args, "allow_function_update", None),
         "catalog": getattr(args, "catalog", None),
         "baseline": getattr(args, "baseline", None),
+        "region": getattr(args, "region", None),
     }
     try:
         return load_settings(overrides, override_source="option --{flag}", config=getattr(args, "config", None))
@@ -51,3 +52,14 @@ def fail(message: str) -> int:
 def stale_catalog_warning(settings: Settings, catalog: Catalog) -> str:
     """A one-line warning when the catalog is too old to speak for ``as_of``, else '' (every face says it)."""
     return stale_catalog_notice(catalog, settings.as_of)
+
+
+def undated_region_warning(settings: Settings, catalog: Catalog, written: frozenset[str] = frozenset()) -> str:
+    """One line naming the Regions in play (the setting and the files' own) that have no sourced launch date:
+    EL1006 is not judged there, and a silent pass would look like a verdict. '' when there are none."""
+    codes = set(written) | ({settings.region} if settings.region else set())
+    if not codes:
+        return ""
+    from ..regions import undated_notice
+
+    return undated_notice(codes, catalog.regions)

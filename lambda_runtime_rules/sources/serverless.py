@@ -208,6 +208,7 @@ class _Reader:
             file=home,
             resource_type=FUNCTION_TYPE,
             applies_to=f"functions.{name}" if runtime_via or arch_via or config_via else "",
+            regions=_literal_region(provider, home),
         )
 
     def layer(self, name: str, key: object, layer: dict[Any, Any]) -> LayerSubject:
@@ -533,6 +534,16 @@ def _rewritten_runtimes(doc: dict[Any, Any]) -> frozenset[str]:
     from .serverless_plugins import rewritten_runtimes
 
     return rewritten_runtimes(str(name) for name in declared if isinstance(name, str))
+
+
+def _literal_region(provider: dict[Any, Any], home: str) -> tuple[Value, ...]:
+    """``provider.region`` when written as a literal: where the service deploys (EL1006). A variable
+    (``${opt:region, 'us-east-1'}``) is decided at deploy time, so it says nothing here."""
+    found = _found(provider, "region")
+    if found is None or not isinstance(found[0], str) or "${" in found[0] or not found[0].strip():
+        return ()
+    (line, column) = found[1]
+    return (Value(found[0].strip(), line, column, via="provider.region", file=_origin(provider) or home),)
 
 
 def _own_or_inherited(function: dict[Any, Any], provider: dict[Any, Any], key: str) -> tuple[_Found, str]:

@@ -22,9 +22,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 from .. import files
 from ..model import FunctionSubject, LayerSubject, Value
@@ -90,6 +90,7 @@ class ModuleFolder:
     tfvars: list[tuple[str, Body]] = field(default_factory=list)
     variables: dict[str, tuple[Optional[Expr], str]] = field(default_factory=dict)
     locals: dict[str, Expr] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False)  # derived once per folder (provider regions)
 
     def blocks(self, kind: str) -> Iterator[tuple[str, hcl.Block]]:
         for file, body in self.files:
@@ -672,6 +673,8 @@ def _module_subjects(
             configs.append((file, block, instance))
             continue
         subject = _resource_subject(evaluator, instance, rtype, name, block, file)
+        if isinstance(subject, FunctionSubject):
+            subject = _with_region(subject, rtype, block, scope.module)
         subjects.append(subject)
         if isinstance(subject, FunctionSubject) and rtype == "aws_lambda_function":
             functions[f"aws_lambda_function.{name}"] = subject
@@ -729,6 +732,61 @@ def _resource_subject(
         from .terraform_images import built_from
 
         subject = built_from(evaluator, scope, body.get("image_uri"), subject)
+    return subject
+
+
+_PROVIDERS = ("aws", "awscc")
+
+
+def provider_regions(module: ModuleFolder) -> dict[str, Value]:
+    """The literal ``region`` of each ``provider "aws"`` / ``provider "awscc"`` block of a folder, keyed ``aws``
+    (the default configuration) or ``aws.<alias>``. A region written as an expression (``var.region``) is decided
+    at plan time: it is left out, so the ``region`` setting applies instead of a guess."""
+    found: dict[str, Value] = {}
+    for file, block in module.blocks("provider"):
+        if len(block.labels) != 1 or block.labels[0] not in _PROVIDERS:
+            continue
+        region = block.body.get("region")
+        if not isinstance(region, hcl.Lit) or not isinstance(region.value, str) or not region.value.strip():
+            continue
+        alias = block.body.get("alias")
+        if alias is not None and not (isinstance(alias, hcl.Lit) and isinstance(alias.value, str)):
+            continue
+        key = block.labels[0] + (f".{alias.value}" if isinstance(alias, hcl.Lit) else "")
+        via = f'provider "{key}" in {os.path.basename(file)}'
+        found.setdefault(key, Value(region.value.strip(), region.at.line, region.at.column, via, file))
+    return found
+
+
+def _with_region(subject: FunctionSubject, rtype: str, block: hcl.Block, module: ModuleFolder) -> FunctionSubject:
+    """The function with the Region its provider configuration deploys it to (EL1006), when that is a literal."""
+    regions = module.memo.get("regions")
+    if regions is None:
+        regions = module.memo["regions"] = provider_regions(module)
+    if not regions:
+        return subject
+    chosen = block.body.get("provider")
+    if chosen is None:
+        key = "awscc" if rtype.startswith("awscc_") else "aws"
+    elif isinstance(chosen, hcl.Ref) and len(chosen.path) == 2 and all(isinstance(p, str) for p in chosen.path):
+        key = f"{chosen.path[0]}.{chosen.path[1]}"
+    else:
+        return subject
+    value = regions.get(key)
+    return replace(subject, regions=(value,)) if value is not None else subject
+
+
+def region_of(subject: FunctionSubject, file: str, rtype: str, name: str) -> FunctionSubject:
+    """``subject`` (a host's view of resource ``rtype.name`` in ``file``) with the Region the folder's provider
+    blocks deploy it to: Checkov's resource conf carries no provider configuration, so the folder is read here
+    as the CLI reads it. Unchanged when the folder cannot be read or names no literal Region."""
+    try:
+        module = load_folder(os.path.dirname(file) or ".")
+    except (OSError, TerraformError):
+        return subject
+    for found_in, block in module.blocks("resource"):
+        if block.labels == (rtype, name) and os.path.abspath(found_in) == os.path.abspath(file):
+            return _with_region(subject, rtype, block, module)
     return subject
 
 
