@@ -50,6 +50,12 @@ SOURCES = {
         "(arm64 and x86_64). The snapshot predates python3.13+, java*.al2023, ruby3.4+, nodejs22.x+, dotnet9+. "
         "It gives the runtime and architectures; the tag is AWS's <version> convention, as on every documented page."
     ),
+    "docs-images-ruby": (
+        "AWS docs 'Deploy Ruby Lambda functions with container images' "
+        "(https://docs.aws.amazon.com/lambda/latest/dg/ruby-image.html, via search, 2026-12-06): AWS base images "
+        "for Ruby: tags 3.4 (Ruby 3.4, Amazon Linux 2023, deprecation Mar 31, 2028), 3.3 (Amazon Linux 2023, Mar 31, "
+        "2027), 3.2 (Amazon Linux 2, Mar 31, 2026); repository gallery.ecr.aws/lambda/ruby."
+    ),
     "images-3p": (
         "Corroboration of tags the current AWS pages no longer list, and of the tag grammar: awslabs/"
         "aws-athena-query-federation#3532 (2026-07-20: java:11.al2023-x86_64), spcl/serverless-benchmarks#311 "
@@ -103,9 +109,9 @@ IMAGES: dict[str, tuple[str, list[str], list[str], list[str]]] = {
     "dotnet10": ("dotnet", ["10"], BOTH, ["docs-images"]),
     "ruby2.5": ("ruby", ["2.5"], X86, ["aws-base-images"]),
     "ruby2.7": ("ruby", ["2.7"], BOTH, ["docs-images-2022", "aws-base-images"]),
-    "ruby3.2": ("ruby", ["3.2"], BOTH, ["images-3p", "aws-base-images"]),
-    "ruby3.3": ("ruby", ["3.3"], BOTH, ["images-3p", "aws-base-images"]),
-    "ruby3.4": ("ruby", ["3.4"], BOTH, ["images-3p"]),
+    "ruby3.2": ("ruby", ["3.2"], BOTH, ["images-3p", "aws-base-images", "docs-images-ruby"]),
+    "ruby3.3": ("ruby", ["3.3"], BOTH, ["images-3p", "aws-base-images", "docs-images-ruby"]),
+    "ruby3.4": ("ruby", ["3.4"], BOTH, ["images-3p", "docs-images-ruby"]),
     "ruby4.0": ("ruby", ["4.0"], BOTH, ["images-3p"]),
     "go1.x": ("go", ["1"], X86, ["docs-images-2022", "aws-base-images"]),
     "provided": ("provided", ["alami"], X86, ["docs-images-2022", "aws-base-images"]),

@@ -466,3 +466,14 @@ def test_doubling_args_stay_bounded() -> None:
     )
     found = dockerfile.subjects(text, "Dockerfile")  # would be 2**80 characters without the cap
     assert [s.base_images[0].value for s in found] == ["amazon/aws-lambda-python:3.8"]
+
+
+def test_the_base_images_that_rest_on_third_party_evidence_only_are_known() -> None:
+    """Every image mapping has AWS evidence (documentation pages, AWS's base-image repository) except these,
+    which AWS's pages and the repository snapshot read here do not list yet; a change to the list is a review."""
+    first_party = {"docs-images", "docs-images-2022", "aws-base-images", "docs-images-ruby", "preview-issues"}
+    third_party_only = sorted(
+        r.identifier for r in catalog_mod.default_catalog()
+        if r.image is not None and "images-3p" in r.sources and not first_party & set(r.sources)
+    )
+    assert third_party_only == ["java11.al2023", "java17.al2023", "java8.al2023", "python3.13", "python3.14", "ruby4.0"]
