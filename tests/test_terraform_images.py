@@ -100,3 +100,23 @@ def test_the_image_module_is_imported_only_for_image_functions() -> None:
             "print('lambda_runtime_rules.sources.terraform_images' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_fix_rewrites_each_linked_image_where_it_is_written_and_is_idempotent(tmp_path, capsys, monkeypatch) -> None:
+    """The Dockerfile's tag for the docker-build module, the build argument in main.tf for docker_image; the CDK
+    fixture likewise (buildArgs in stack.ts, the target stage's FROM, a plain asset's FROM)."""
+    import shutil
+
+    shutil.copytree(FIXTURE, tmp_path / "tf")
+    shutil.copytree(ROOT / "fixtures" / "sources" / "cdk" / "images", tmp_path / "cdk")
+    monkeypatch.chdir(tmp_path)
+    assert main(["fix", "--as-of", AS_OF, "tf", "cdk"]) == 1  # files were modified
+    capsys.readouterr()
+    assert 'PY = "3.11"' in (tmp_path / "tf" / "main.tf").read_text(encoding="utf-8")
+    assert "nodejs:22" in (tmp_path / "tf" / "worker" / "Dockerfile.lambda").read_text(encoding="utf-8")
+    assert "PY: '3.11'" in (tmp_path / "cdk" / "lib" / "stack.ts").read_text(encoding="utf-8")
+    assert main(["check", "--as-of", AS_OF, "--format", "json", "tf", "cdk"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert main(["fix", "--as-of", AS_OF, "tf", "cdk"]) == 0
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
