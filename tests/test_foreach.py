@@ -149,7 +149,8 @@ def test_the_expansion_is_capped_and_says_so() -> None:
     problems: list[str] = []
     found = subjects(doc, "t.yaml", problems)
     assert len(found) == foreach.MAX_GENERATED
-    assert problems == [f"t.yaml:9: Fn::ForEach generates more than {foreach.MAX_GENERATED} entries; the rest is unchecked"]
+    cap = foreach.MAX_GENERATED
+    assert problems == [f"t.yaml:9: Fn::ForEach generates more than {cap} entries; the rest is unchecked"]
 
 
 def test_a_duplicate_generated_id_keeps_the_first_and_says_so() -> None:
