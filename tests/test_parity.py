@@ -64,8 +64,10 @@ def test_cli_and_cfn_lint_agree_on_every_fixture(tmp_path: Path) -> None:
         capture_output=True, text=True, env=env, cwd=tmp_path,
     )
     assert cli.returncode in (0, 2), cli.stderr
-    refused = {line.split(":", 1)[0] for line in cli.stderr.splitlines() if line.strip()}
+    # A file the CLI refuses in part (a Fn::ForEach it cannot expand, which cfn-lint refuses as E0001) is not compared.
+    refused = {str(Path(line.split(":", 1)[0]).resolve()) for line in cli.stderr.splitlines() if line.strip()}
     ours = {(str(Path(f["file"]).resolve()), f["line"], f["rule"]) for f in json.loads(cli.stdout)}
+    ours = {where for where in ours if where[0] not in refused}
 
     lint = subprocess.run(
         [str(BIN / "cfn-lint"), "--append-rules=lambda_runtime_rules.cfn_lint", "--format", "json", "--",
