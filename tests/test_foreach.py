@@ -264,3 +264,18 @@ def test_any_loop_shape_never_raises(loop: Any, parameter: Any, transform: Any) 
     problems: list[str] = []
     subjects(template, "t.yaml", problems)
     assert all(isinstance(p, str) and "\n" not in p for p in problems)
+
+
+def test_deep_nesting_and_huge_collections_are_bounded() -> None:
+    body: dict[str, Any] = {"${N}Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "python3.8"}}}
+    for _ in range(200):
+        body = {"Fn::ForEach::L": ["N", ["a"], body]}
+    problems: list[str] = []
+    assert subjects({"Transform": "AWS::LanguageExtensions", "Resources": body}, "t.yaml", problems) == []
+    assert problems == ["t.yaml: Fn::ForEach::L: loops nest too deeply; it is not expanded"]
+
+    inner = {"Fn::ForEach::In": ["M", ["x"], {"Fn::ForEach::Empty": ["K", [], {}]}]}
+    huge = {"Fn::ForEach::L": ["N", [f"i{n}" for n in range(100_000)], inner]}
+    problems = []
+    assert subjects({"Transform": "AWS::LanguageExtensions", "Resources": huge}, "t.yaml", problems) == []
+    assert problems == ["t.yaml: Fn::ForEach::L runs more than 10000 times; the rest is unchecked"]

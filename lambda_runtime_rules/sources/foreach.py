@@ -41,6 +41,9 @@ _LOOP = re.compile(r"^Fn::ForEach::[a-zA-Z0-9]+$")
 _SUB_VARIABLE = re.compile(r"\$\{[^!].*?\}|&\{\s*[^!\s].*?\s*\}")  # what cfn-lint counts as a variable left
 _NOT_ALPHANUMERIC = re.compile(r"[^0-9a-zA-Z]+")
 _MAX_DEPTH = 64  # nodes nested deeper inside a loop body are kept as written
+# Loop bodies walked per template, generated or not (an outer loop over a long list of inner loops that each
+# generate nothing): bounds the cost as MAX_GENERATED bounds the output.
+_MAX_ITERATIONS = 10 * MAX_GENERATED
 
 
 @dataclass
@@ -98,6 +101,7 @@ class _Walker:
         self.parameters = parameters if isinstance(parameters, dict) else {}
         self.file = file
         self.generated = 0
+        self.iterations = 0
         self.capped = False
         self.problems: list[str] = []
 
@@ -125,6 +129,10 @@ class _Walker:
             return self.entries(body, params, [*trail, f"{key} (collection not resolved)"], depth + 1, True)
         out: list[_Entry] = []
         for text, node in items:
+            self.iterations += 1
+            if self.iterations > _MAX_ITERATIONS and not self.capped:
+                self.capped = True
+                self._problem(key, f"{key} runs more than {_MAX_ITERATIONS} times; the rest is unchecked")
             if self.capped:
                 break
             inner = {**params, identifier: (text, node)}
@@ -218,7 +226,9 @@ class _Walker:
 
     def _problem(self, key: object, text: str) -> None:
         line = position(key)[0]
-        self.problems.append(f"{self.file}:{line}: {text}" if line else f"{self.file}: {text}")
+        problem = f"{self.file}:{line}: {text}" if line else f"{self.file}: {text}"
+        if problem not in self.problems:  # one line per place and problem, however often a loop reaches it
+            self.problems.append(problem)
 
 
 # ------------------------------------------------------------------------------------------------ helpers
