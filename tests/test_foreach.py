@@ -280,3 +280,15 @@ def test_deep_nesting_and_huge_collections_are_bounded() -> None:
     problems = []
     assert subjects({"Transform": "AWS::LanguageExtensions", "Resources": huge}, "t.yaml", problems) == []
     assert problems == ["t.yaml: Fn::ForEach::L runs more than 10000 times; the rest is unchecked"]
+
+
+def test_a_mapping_keyed_by_the_identifier_is_resolved_per_generated_function() -> None:
+    doc = load_text(
+        "Transform: AWS::LanguageExtensions\n"
+        "Mappings:\n  Runtimes:\n    Orders: {Value: python3.8}\n    Invoices: {Value: python3.12}\n"
+        "Resources:\n  Fn::ForEach::L:\n    - N\n    - [Orders, Invoices]\n"
+        "    - ${N}Fn:\n        Type: AWS::Lambda::Function\n"
+        "        Properties:\n          Runtime: !FindInMap [Runtimes, !Ref N, Value]\n"
+    )
+    found = {s.resource: [(v.value, v.line) for v in s.runtimes] for s in subjects(doc, "t.yaml")}
+    assert found == {"OrdersFn": [("python3.8", 4)], "InvoicesFn": [("python3.12", 5)]}
