@@ -292,3 +292,15 @@ def test_a_mapping_keyed_by_the_identifier_is_resolved_per_generated_function() 
     )
     found = {s.resource: [(v.value, v.line) for v in s.runtimes] for s in subjects(doc, "t.yaml")}
     assert found == {"OrdersFn": [("python3.8", 4)], "InvoicesFn": [("python3.12", 5)]}
+
+
+def test_a_loop_inside_properties_is_expanded_quietly() -> None:
+    doc = load_text(
+        "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::L:\n    - N\n    - [a]\n"
+        "    - ${N}Fn:\n        Type: AWS::Lambda::Function\n        Properties:\n          Runtime: python3.8\n"
+        "          Environment:\n            Variables:\n"
+        "              Fn::ForEach::Vars: [V, !GetAZs '', {'${V}': x}]\n"
+    )
+    problems: list[str] = []
+    assert [s.resource for s in subjects(doc, "t.yaml", problems)] == ["aFn"]
+    assert problems == [], "a loop that cannot generate a function is not a reason to fail"

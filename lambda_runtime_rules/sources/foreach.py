@@ -80,7 +80,7 @@ def expand(template: object, file: str = "") -> Expansion:
         if not _is_loop(key):
             walker.add(expanded, key, value)
             continue
-        for name, node, trail in walker.loop(key, value, {}, [], 0):
+        for name, node, trail in walker.loop(key, value, {}, [], 0, report=True):
             if walker.add(expanded, name, node) and isinstance(name, str):
                 notes[name] = f"generated as {name} by " + ", ".join(trail)
     out = dict(template)
@@ -105,28 +105,35 @@ class _Walker:
         self.capped = False
         self.problems: list[str] = []
 
-    def add(self, target: dict[Any, Any], key: object, value: object) -> bool:
+    def add(self, target: dict[Any, Any], key: object, value: object, report: bool = True) -> bool:
         """One entry of an expanded mapping; a repeated key keeps the first (CloudFormation rejects the stack)."""
         try:
             if key in target:
-                self._problem(key, f"{key} is generated twice; only the first is checked")
+                if report:
+                    self._problem(key, f"{key} is generated twice; only the first is checked")
                 return False
             target[key] = value
         except TypeError:  # an unhashable key cannot come from a loader; keep going
             return False
         return True
 
-    def loop(self, key: object, value: object, params: _Params, trail: list[str], depth: int) -> list[_Entry]:
-        """The entries one ``Fn::ForEach`` key stands for."""
+    def loop(
+        self, key: object, value: object, params: _Params, trail: list[str], depth: int, report: bool
+    ) -> list[_Entry]:
+        """The entries one ``Fn::ForEach`` key stands for. ``report``: the loop generates resources, so what it
+        cannot expand is said; a loop inside a resource's properties cannot generate a runtime and stays quiet."""
         shape = _shape(value)
         if isinstance(shape, str):
-            self._problem(key, f"{key}: {shape}; it is not expanded")
+            if report:
+                self._problem(key, f"{key}: {shape}; it is not expanded")
             return []
         identifier, collection, body = shape
         items, reason = self._collection(collection, params)
         if items is None:
-            self._problem(key, f"{key}: the collection {reason}; its resources are checked under their keys as written")
-            return self.entries(body, params, [*trail, f"{key} (collection not resolved)"], depth + 1, True)
+            if report:
+                why = f"{key}: the collection {reason}; its resources are checked under their keys as written"
+                self._problem(key, why)
+            return self.entries(body, params, [*trail, f"{key} (collection not resolved)"], depth + 1, True, report)
         out: list[_Entry] = []
         for text, node in items:
             self.iterations += 1
@@ -136,11 +143,18 @@ class _Walker:
             if self.capped:
                 break
             inner = {**params, identifier: (text, node)}
-            out.extend(self.entries(body, inner, [*trail, f"{key} with {identifier} = {text}"], depth + 1, True))
+            step = f"{key} with {identifier} = {text}"
+            out.extend(self.entries(body, inner, [*trail, step], depth + 1, True, report))
         return out
 
     def entries(
-        self, mapping: dict[Any, Any], params: _Params, trail: list[str], depth: int, generated: bool = False
+        self,
+        mapping: dict[Any, Any],
+        params: _Params,
+        trail: list[str],
+        depth: int,
+        generated: bool = False,
+        report: bool = False,
     ) -> list[_Entry]:
         """A mapping's entries with its keys substituted and its loops expanded; ``generated``: the mapping is a
         loop's output, whose entries count against ``MAX_GENERATED``."""
@@ -150,9 +164,10 @@ class _Walker:
                 break
             if _is_loop(key):
                 if depth > _MAX_DEPTH:
-                    self._problem(key, f"{key}: loops nest too deeply; it is not expanded")
+                    if report:
+                        self._problem(key, f"{key}: loops nest too deeply; it is not expanded")
                     continue
-                out.extend(self.loop(key, value, params, trail, depth))
+                out.extend(self.loop(key, value, params, trail, depth, report))
                 continue
             self.generated += generated
             if self.generated > MAX_GENERATED:
@@ -177,7 +192,7 @@ class _Walker:
                 return replaced
         result = _copy_marks(DictNode(), node)
         for key, value, _ in self.entries(node, params, [], depth):
-            self.add(result, key, value)
+            self.add(result, key, value, report=False)
         return result
 
     def _intrinsic(self, node: object, function: object, argument: object, params: _Params, depth: int) -> object:
