@@ -11,6 +11,9 @@ wins, ``Architectures`` is replaced by the function's own list (``Function.Archi
 translator's per-property merge strategies; older translators concatenated), dicts such as
 ``RuntimeManagementConfig`` merge key by key unless either side is an intrinsic, and the ``IgnoreGlobals``
 resource attribute (``"*"`` or a list of property names) drops inherited properties.
+
+``Fn::ForEach`` loops (``AWS::LanguageExtensions``) are expanded first (``foreach``): a generated function is a
+subject under its generated logical ID, its values positioned where they are written in the loop body.
 """
 
 from __future__ import annotations

@@ -16,9 +16,10 @@ see the same resources:
 
 Every node keeps the position it has in the file: a runtime written in the loop body is reported (and fixed)
 there, once per generated function; a value taken from the collection sits on the collection's item (or on the
-parameter's Default). A loop that cannot be expanded (any other collection, a wrong shape) is kept as one
-entry under its output key as written, so a literal runtime in its body is still judged, and one line says
-what was not resolved. The expansion is capped at ``MAX_GENERATED`` entries per template. Nothing here raises.
+parameter's Default). A resource loop that cannot be expanded (any other collection, which cfn-lint refuses as
+E0001) is kept as one entry under its output key as written, so a literal runtime in its body is still judged,
+and one line says what was not resolved; a loop of the wrong shape is one such line. The expansion is capped at
+``MAX_GENERATED`` entries and ``_MAX_ITERATIONS`` loop bodies per template. Nothing here raises.
 """
 
 from __future__ import annotations
