@@ -133,3 +133,30 @@ def test_cli_and_cfn_lint_agree_on_fn_foreach_templates(tmp_path: Path) -> None:
     assert {Path(m["Filename"]).name for m in matches if m["Rule"]["Id"] == "E0001"} == refused
     assert ("fail-nested-loop.yaml", 14, "WL1003", "prodPy38") in ours
     assert ours == theirs, {"cli only": sorted(ours - theirs), "cfn-lint only": sorted(theirs - ours)}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["fail-literal-list.yaml", "fail-ref-list-parameter.yaml", "fail-nested-loop.yaml", "fail-sam-globals.yaml"],
+)
+def test_cfn_lint_on_stdin_restores_the_loops_and_agrees(name: str, tmp_path: Path) -> None:
+    """Without a file the pack has only cfn-lint's expanded tree: it puts the loops back (transform_pre) and gives
+    one match per generated function on the line the CLI reports, not cfn-lint's collapsed positions."""
+    env = _env(tmp_path)
+    path = FOREACH / name
+    cli = subprocess.run(
+        [str(BIN / "lambda-runtime-rules"), "check", "--format", "json", "--fail-on", "never", str(path)],
+        capture_output=True, text=True, env=env, cwd=tmp_path,
+    )
+    ours = sorted((f["line"], f["column"], f["rule"]) for f in json.loads(cli.stdout))
+    lint = subprocess.run(
+        [str(BIN / "cfn-lint"), "--append-rules=lambda_runtime_rules.cfn_lint", "--format", "json"],
+        input=path.read_text(encoding="utf-8"), capture_output=True, text=True, env=env, cwd=tmp_path,
+    )
+    assert "Traceback" not in lint.stderr, lint.stderr
+    theirs = sorted(
+        (m["Location"]["Start"]["LineNumber"], m["Location"]["Start"]["ColumnNumber"], m["Rule"]["Id"])
+        for m in json.loads(lint.stdout)
+        if m["Rule"]["Id"] in BY_CODE
+    )
+    assert ours and ours == theirs
