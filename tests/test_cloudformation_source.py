@@ -110,9 +110,12 @@ def test_intrinsics_subject_order_types_and_lines() -> None:
         ("RegionMapFunction", "AWS::Lambda::Function", 48),
         ("OpaqueFunction", "AWS::Lambda::Function", 52),
         ("Layer", "AWS::Lambda::LayerVersion", 57),
-    ]  # the Fn::ForEach body is skipped quietly
+        # Fn::ForEach (the template declares AWS::LanguageExtensions): one function per item, on the output key
+        ("AFunction", "AWS::Lambda::Function", 67),
+        ("BFunction", "AWS::Lambda::Function", 67),
+    ]
     assert {s.file for s in found} == {"intrinsics.yaml"}
-    assert isinstance(found[-1], LayerSubject)
+    assert isinstance(found[5], LayerSubject)
 
 
 SAM = [

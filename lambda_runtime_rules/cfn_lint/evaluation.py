@@ -170,7 +170,41 @@ def template_subjects(cfn: object, file: str) -> list[Subject]:
         else:
             return found if kind == "cloudformation" else []
     globals_section = transform_pre.get("Globals") if isinstance(transform_pre, dict) else None
-    return cloudformation.subjects(unmerge_globals(template, globals_section), file)
+    return cloudformation.subjects(unmerge_globals(restore_loops(template, transform_pre), globals_section), file)
+
+
+def restore_loops(template: object, transform_pre: object) -> object:
+    """cfn-lint's tree with the resources its ``Fn::ForEach`` expansion generated put back as the loops written.
+
+    Without a file, cfn-lint's expanded tree is all there is, and it loses positions our expansion keeps (a
+    ``Fn::Sub`` it collapsed, an item split from a parameter Default) and the loop values that tell generated
+    functions apart. ``transform_pre["Fn::ForEach"]`` holds each loop as written (``[..., key, value]``), so the
+    source expands it again. When that expansion cannot resolve a loop, cfn-lint's own tree is kept.
+    """
+    from ..sources import foreach
+
+    loops = transform_pre.get("Fn::ForEach") if isinstance(transform_pre, dict) else None
+    if not isinstance(template, dict) or not isinstance(loops, list):
+        return template
+    written = {
+        path[1]: path[2]
+        for path in loops
+        if isinstance(path, list) and len(path) == 3 and path[0] == "Resources" and isinstance(path[1], str)
+    }
+    resources = dict.get(template, "Resources")
+    if not written or not isinstance(resources, dict):
+        return template
+    probe = dict(template)
+    probe["Resources"] = written
+    expansion = foreach.expand(probe)
+    generated = expansion.template.get("Resources") if isinstance(expansion.template, dict) else None
+    if expansion.problems or not isinstance(generated, dict):
+        return template
+    restored = {key: value for key, value in dict.items(resources) if key not in generated}
+    restored.update(written)
+    original = dict(template)
+    original["Resources"] = restored
+    return original
 
 
 def _has_transform(template: dict[Any, Any]) -> bool:
