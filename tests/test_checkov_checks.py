@@ -385,8 +385,23 @@ def _cfn_files() -> list[Path]:
     return found
 
 
+def _loops(path: Path) -> bool:
+    """The template declares AWS::LanguageExtensions and has a ``Fn::ForEach`` in Resources."""
+    from lambda_runtime_rules.loader import load_file
+    from lambda_runtime_rules.sources.foreach import uses_language_extensions
+
+    template = load_file(path)
+    resources = template.get("Resources") if isinstance(template, dict) else None
+    return uses_language_extensions(template) and isinstance(resources, dict) and any(
+        str(key).startswith("Fn::ForEach::") for key in resources
+    )
+
+
 def test_verdicts_equal_the_engine_on_every_cloudformation_fixture():
-    """FAILED in Checkov iff the engine (scan.scan_file, as the CLI) reports that code for that resource."""
+    """FAILED in Checkov iff the engine (scan.scan_file, as the CLI) reports that code for that resource.
+
+    One documented gap: Checkov 3.3.30 does not expand ``Fn::ForEach`` (README, "Checkov"): it checks the resources
+    written outside loops and none that a loop generates, so only those generated ones are left out here."""
     import datetime as dt
 
     from lambda_runtime_rules.catalog import load as load_catalog
@@ -410,15 +425,19 @@ def test_verdicts_equal_the_engine_on_every_cloudformation_fixture():
             skipped.add((*key, record["check_id"]))
     settings = load_settings(None, env=env, cwd=ROOT, today=dt.date.fromisoformat(AS_OF))
     catalog = load_catalog(settings.catalog)
-    compared = 0
+    compared = generated = 0
     for path in files:
         absolute = str(path.resolve())
         if absolute in parse_errors:
             continue
+        loops = _loops(path)
         result = scan_file(path, settings, catalog)
         engine = {(absolute, f.resource, BY_CODE[f.rule].checkov_id) for f in result.findings}
         for subject in result.subjects:
             key = (absolute, subject.resource)
+            if loops and key not in known:
+                generated += 1
+                continue
             for spec in RULES:
                 item = (*key, spec.checkov_id)
                 if item in skipped:
@@ -426,6 +445,7 @@ def test_verdicts_equal_the_engine_on_every_cloudformation_fixture():
                 assert (item in checkov_failed) == (item in engine), item
                 compared += 1
     assert compared > 0
+    assert generated > 0, "no fixture has a Fn::ForEach-generated function: the gap below is no longer pinned"
 
 
 def test_stale_catalog_notice_once_on_checkovs_stderr(tmp_path: Path) -> None:
