@@ -92,6 +92,12 @@ def _settings_options(parser: argparse.ArgumentParser) -> None:
         help="under high compliance, allow FunctionUpdate mode (default yes)",
     )
     group.add_argument(
+        "--iam-wildcards",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="under high compliance, EL3004 also reports a bare * IAM action (default no)",
+    )
+    group.add_argument(
         "--region", metavar="CODE", help="AWS Region deployed to (EL1006); a Region written in the file wins"
     )
     group.add_argument("--config", metavar="FILE", help="config file (default: .lambda-runtime-rules.yaml upward)")

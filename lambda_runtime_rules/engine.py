@@ -15,13 +15,14 @@ from enum import Enum
 
 from .catalog import Catalog, Runtime
 from .images import Match, display, match, parse
-from .model import Finding, FunctionSubject, LayerSubject, Subject, Value
+from .model import Finding, FunctionSubject, LayerSubject, PolicySubject, Statement, Subject, Value
 from .regions import cut_off
 from .settings import Settings
 
 ARCHITECTURES = ("x86_64", "arm64")
 MODE_AUTO, MODE_FUNCTION_UPDATE, MODE_MANUAL = "Auto", "FunctionUpdate", "Manual"
 RUNTIME_VERSION_ARN = re.compile(r"arn:aws[a-z0-9-]*:lambda:[a-z0-9-]+::runtime:[0-9a-f]{64}")
+RUNTIME_MANAGEMENT_ACTION = "lambda:PutRuntimeManagementConfig"
 
 
 class Phase(str, Enum):
@@ -580,8 +581,103 @@ def _layer(subject: LayerSubject, settings: Settings, catalog: Catalog) -> list[
     return out.findings
 
 
+# --- IAM policies (EL3004) -------------------------------------------------------------------------------------
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def action_matches(pattern: str, action: str = RUNTIME_MANAGEMENT_ACTION) -> bool:
+    """IAM's action matching: case-insensitive, ``*`` any run of characters, ``?`` exactly one, nothing else."""
+    compiled = _PATTERNS.get(pattern)
+    if compiled is None:
+        if len(_PATTERNS) > 4096:  # a bound for hostile input: patterns are few in real files
+            _PATTERNS.clear()
+        text = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern.strip())
+        compiled = _PATTERNS[pattern] = re.compile(text, re.IGNORECASE | re.DOTALL)
+    return compiled.fullmatch(action) is not None
+
+
+def covers(statement: Statement, action: str = RUNTIME_MANAGEMENT_ACTION) -> bool | None:
+    """Whether the statement's actions include ``action`` (whatever its effect); None when it cannot be known.
+
+    ``Action``: one pattern matching it is enough (an unresolved element beside a match still covers it).
+    ``NotAction``: it is covered unless a pattern excludes it, which can only be known when every element resolved.
+    """
+    strings = [v for v in statement.actions if isinstance(v.value, str)]
+    if statement.not_action:
+        if any(action_matches(str(v.value), action) for v in strings):
+            return False
+        return None if len(strings) != len(statement.actions) or not statement.resolved else True
+    if any(action_matches(str(v.value), action) for v in strings):
+        return True
+    return None if len(strings) != len(statement.actions) or not statement.resolved else False
+
+
+def _effect(statement: Statement) -> str:
+    effect = statement.effect
+    return effect.value if effect is not None and isinstance(effect.value, str) else ""
+
+
+def denies(statement: Statement, action: str = RUNTIME_MANAGEMENT_ACTION) -> bool:
+    """A Deny statement whose actions surely include ``action``, on every resource (conditional or not)."""
+    return _effect(statement) == "Deny" and statement.all_resources and covers(statement, action) is True
+
+
+def denying_statements(subject: PolicySubject) -> list[Statement]:
+    """The statements of a policy that deny lambda:PutRuntimeManagementConfig: the control ``report`` looks for."""
+    return [s for s in subject.statements if denies(s)]
+
+
+def _policy(subject: PolicySubject, settings: Settings) -> list[Finding]:
+    """EL3004: under high compliance, an identity policy statement that allows lambda:PutRuntimeManagementConfig.
+
+    An SCP never grants, so its Allow statements are not judged. A Deny without a Condition in the same policy
+    wins over any Allow there, so such a policy allows nothing of it. A bare ``*`` (an administrator policy) is
+    reported only with ``iam_wildcards``: it allows everything, and a report full of administrator roles would
+    hide the policies that grant this one action on purpose.
+    """
+    out = _Collector(subject, settings)
+    if not settings.high_compliance or subject.kind == "scp":
+        return out.findings
+    if any(denies(s) and not s.conditional for s in subject.statements):
+        return out.findings
+    for statement in subject.statements:
+        if _effect(statement) != "Allow":
+            continue
+        advice = (
+            "high compliance keeps every function on Auto: deny it (AWS recommends a service control policy) and "
+            "grant exceptions case by case, or record an approved exception"
+        )
+        if statement.not_action:
+            if covers(statement) is True:
+                excluded = ", ".join(repr(str(v.value)) for v in statement.actions) or "nothing"
+                line = Value(None, statement.line, statement.column, file=statement.file)
+                out.add(
+                    "EL3004",
+                    line,
+                    f"IAM statement allows {RUNTIME_MANAGEMENT_ACTION}: its NotAction excludes only {excluded}; "
+                    f"{advice}",
+                )
+            continue
+        for value in _strings(statement.actions):
+            pattern = str(value.value)
+            if not action_matches(pattern):
+                continue
+            if pattern.strip() == "*" and not settings.iam_wildcards:
+                continue
+            how = "by name" if "*" not in pattern and "?" not in pattern else "through the wildcard"
+            out.add(
+                "EL3004",
+                value,
+                f"IAM statement allows {RUNTIME_MANAGEMENT_ACTION} {how} {pattern!r}; {advice}{_suffix(value)}",
+            )
+    return out.findings
+
+
 def evaluate(subject: Subject, settings: Settings, catalog: Catalog) -> list[Finding]:
-    """Every finding for one function or layer, in a stable order."""
+    """Every finding for one function, layer or policy, in a stable order."""
+    if isinstance(subject, PolicySubject):
+        return _policy(subject, settings)
     if isinstance(subject, LayerSubject):
         return _layer(subject, settings, catalog)
     return _function(subject, settings, catalog)

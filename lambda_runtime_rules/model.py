@@ -98,7 +98,50 @@ class LayerSubject:
     suppressions: tuple[Suppression, ...] = ()
 
 
-Subject = Union[FunctionSubject, LayerSubject]
+@dataclass(frozen=True)
+class Statement:
+    """One IAM policy statement as the engine needs it: its effect and the actions it names, each positioned.
+
+    ``not_action``: the statement is written with ``NotAction`` (``actions`` then holds the excluded patterns).
+    ``effect`` is ``Allow`` or ``Deny`` as written (Terraform's ``effect`` defaults to Allow), or None when it is
+    not a literal. ``conditional``: the statement has a ``Condition``, so a Deny in it does not always apply.
+    ``line`` is the statement's own line, or that of its ``NotAction`` key, where a finding about it sits when no
+    action string is to blame.
+    """
+
+    effect: Value | None
+    actions: tuple[Value, ...] = ()
+    not_action: bool = False
+    line: int = 0
+    column: int = 0
+    file: str = ""
+    conditional: bool = False
+    resolved: bool = True  # False: an Action or Effect the reader could not resolve (a Ref, a variable)
+    # The statement applies to every resource (no ``Resource``, as in an SCP, or ``*``): a Deny that does is the
+    # control high compliance asks for; one limited to some functions is not.
+    all_resources: bool = True
+
+
+@dataclass(frozen=True)
+class PolicySubject:
+    """An IAM policy document written in a file: an identity policy, an SCP or a permissions boundary.
+
+    ``kind`` says what it is for: ``identity`` (a policy that grants: IAM policies, role/user/group inline
+    policies, SAM function and Serverless provider statements), ``scp`` (an Organizations service control policy,
+    which never grants) or ``boundary`` (a managed policy that a role or user in the same file uses as its
+    permissions boundary; it may be attached as well, so it is judged like an identity policy too).
+    """
+
+    resource: str
+    statements: tuple[Statement, ...] = ()
+    line: int = 0
+    file: str = ""
+    resource_type: str = ""
+    kind: str = "identity"
+    suppressions: tuple[Suppression, ...] = ()
+
+
+Subject = Union[FunctionSubject, LayerSubject, PolicySubject]
 
 
 @dataclass(frozen=True)

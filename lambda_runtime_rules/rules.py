@@ -102,6 +102,14 @@ RULES: tuple[RuleSpec, ...] = (
         ("lambda", "runtime-management"),
     ),
     RuleSpec(
+        "EL3004", "CKV_LRR_3004", "iam-allows-runtime-management",
+        "IAM policy allows lambda:PutRuntimeManagementConfig under high compliance",
+        "High compliance keeps every function on Auto by denying lambda:PutRuntimeManagementConfig: an IAM "
+        "statement that allows it (by name, a matching wildcard or a NotAction that leaves it out; a bare * only "
+        "with iam_wildcards) is reported unless an unexpired exception covers the policy.",
+        ("lambda", "runtime-management", "compliance", "iam"),
+    ),
+    RuleSpec(
         "WL4001", "CKV_LRR_4001", "layer-runtime-deprecated",
         "Lambda layer lists a deprecated runtime",
         "A layer's compatible runtimes include a deprecated or blocked runtime.",

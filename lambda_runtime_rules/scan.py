@@ -173,8 +173,14 @@ def subjects_from_document(document: object, file: str, problems: list[str] | No
     return "", []
 
 
-def load_subjects(path: Path, var_files: Sequence[str] = (), as_module: bool = False) -> tuple[str, list[Subject]]:
+def load_subjects(
+    path: Path, var_files: Sequence[str] = (), as_module: bool = False, policies: bool = False
+) -> tuple[str, list[Subject]]:
     """Kind and subjects of one file; raises InputError for a file that cannot be read or parsed.
+
+    ``policies``: also read IAM policy documents (EL3004 and ``report``'s control section). A template's IAM
+    resources are otherwise not even built into nodes: they are a large part of a big template, and only high
+    compliance judges them.
 
     A Terraform file is evaluated with its folder (variables, locals and tfvars from every file there, module
     calls followed); the subjects are the resources and module calls written in this file. ``as_module``: the
@@ -187,7 +193,7 @@ def load_subjects(path: Path, var_files: Sequence[str] = (), as_module: bool = F
 
         notes: list[str] = []
         folder, only = str(path.parent), [] if as_module else [display]
-        subjects, errors = terraform.evaluate_folder(folder, only, var_files, notes)
+        subjects, errors = terraform.evaluate_folder(folder, only, var_files, notes, policies=policies)
         if display in errors:
             raise InputError(errors[display])
         if not path.is_file():
@@ -212,9 +218,10 @@ def load_subjects(path: Path, var_files: Sequence[str] = (), as_module: bool = F
         return _complete(*serverless_script.load(display))
     from .loader import LoadError, load_file_documents
     from .sources.cloudformation import RESOURCE_TYPES
+    from .sources.iam import POLICY_TYPES
 
     try:
-        documents = load_file_documents(path, keep_types=RESOURCE_TYPES)
+        documents = load_file_documents(path, keep_types=RESOURCE_TYPES | POLICY_TYPES if policies else RESOURCE_TYPES)
     except LoadError as exc:
         raise InputError(f"{display}: {exc}") from None
     except OSError as exc:
@@ -252,7 +259,7 @@ def scan_file(
     """Findings for one file; a parse failure is recorded on the result, never raised."""
     result = FileResult(str(path))
     try:
-        result.kind, result.subjects = load_subjects(path, var_files, as_module)
+        result.kind, result.subjects = load_subjects(path, var_files, as_module, policies=settings.high_compliance)
     except InputError as exc:
         result.error = str(exc)
         if exc.partial is None:

@@ -27,6 +27,7 @@ ENV_VARS = {
     "catalog": "LAMBDA_RUNTIME_RULES_CATALOG",
     "baseline": "LAMBDA_RUNTIME_RULES_BASELINE",
     "region": "LAMBDA_RUNTIME_RULES_REGION",
+    "iam_wildcards": "LAMBDA_RUNTIME_RULES_IAM_WILDCARDS",
 }
 CONFIG_ENV = "LAMBDA_RUNTIME_RULES_CONFIG"
 DEFAULT_WARN_DAYS = 120
@@ -94,6 +95,8 @@ class Settings:
     region: str | None = None
     """The AWS Region deployed to (EL1006), when the file itself does not say: a literal Terraform provider or
     Serverless ``provider.region`` is where the file deploys and beats this setting."""
+    iam_wildcards: bool = False
+    """EL3004 also reports a bare ``*`` action (administrator policies), which allows everything, this included."""
 
     def with_as_of(self, as_of: dt.date) -> Settings:
         return replace(self, as_of=as_of)
@@ -219,6 +222,7 @@ _PARSERS = {
     "high_compliance": parse_bool,
     "allow_function_update": parse_bool,
     "region": parse_region,
+    "iam_wildcards": parse_bool,
 }
 
 

@@ -57,6 +57,7 @@ pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 HIGH = "EL3001:high_compliance=true"
+HIGH_IAM = "EL3004:high_compliance=true"
 # fixture -> (extra rule configuration, settings file in the fixture folder, expected (rule, resource, line))
 EXPECTED: dict[str, tuple[tuple[str, ...], str, list[tuple[str, str, int]]]] = {
     "EL1001/fail_sam_globals.yaml": ((), "", [("EL1001", "FailInheritsA", 5), ("EL1001", "FailInheritsB", 5)]),
@@ -115,6 +116,27 @@ EXPECTED: dict[str, tuple[tuple[str, ...], str, list[tuple[str, str, int]]]] = {
     ),
     "EL3003/pass_auto_without_arn.yaml": ((), "", []),
     "EL3003/pass_manual_with_arn.json": ((), "", [("WL3002", "PassManualWithArn", 12)]),
+    "EL3004/fail_exception_expired.yaml": (
+        (),
+        "exception_expired.lambda-runtime-rules.yaml",
+        [("EL3004", "RuntimePinner", 9)],
+    ),
+    "EL3004/fail_identity_policies.json": ((HIGH_IAM,), "", [("EL3004", "FailRolePolicy", 13)]),
+    "EL3004/fail_identity_policies.yaml": (
+        (HIGH_IAM,),
+        "",
+        [
+            ("EL3004", "FailByName", 18),
+            ("EL3004", "FailGroupQuestionMark", 61),
+            ("EL3004", "FailManagedWildcard", 26),
+            ("EL3004", "FailRoleInline", 41),
+            ("EL3004", "FailSamFunctionPolicies", 73),
+            ("EL3004", "FailUserParameter", 7),
+        ],
+    ),
+    "EL3004/pass_denied_or_not_granted.yaml": ((HIGH_IAM,), "", []),
+    "EL3004/pass_high_compliance_off.json": ((), "", []),
+    "EL3004/pass_with_exception.yaml": ((), "exception_active.lambda-runtime-rules.yaml", []),
     "EL4002/fail_layer_arm64.json": ((), "", [("EL4002", "FailLayerArm", 9), ("WL4001", "FailLayerArm", 8)]),
     "EL4002/fail_layer_arm64.yaml": ((), "", [("EL4002", "FailLayerArm", 12), ("WL4001", "FailLayerArm", 9)]),
     "EL4002/pass_layer_arm64.yaml": ((), "", []),

@@ -108,7 +108,7 @@ def evaluate(cfn: object, configs: Mapping[str, Mapping[str, object]]) -> Outcom
             return Outcome(problem=f"lambda-runtime-rules settings: {exc}")
         _note_undated_region(settings, catalog)
         file = getattr(cfn, "filename", None)
-        subjects = template_subjects(cfn, file if isinstance(file, str) else "")
+        subjects = template_subjects(cfn, file if isinstance(file, str) else "", policies=settings.high_compliance)
         findings = sorted(evaluate_all(subjects, settings, catalog), key=lambda f: f.sort_key)
         if settings.baseline:  # the config's (or the rule configuration's) baseline: accepted findings are not matches
             from .. import baseline
@@ -144,7 +144,7 @@ def _note_undated_region(settings: Any, catalog: Any) -> None:
         sys.stderr.write(f"lambda-runtime-rules: warning: {notice}\n")
 
 
-def template_subjects(cfn: object, file: str) -> list[Subject]:
+def template_subjects(cfn: object, file: str, policies: bool = False) -> list[Subject]:
     """Subjects from the template as written.
 
     A template without any ``Transform`` is exactly what cfn-lint parsed (plain CloudFormation, CDK output):
@@ -164,7 +164,7 @@ def template_subjects(cfn: object, file: str) -> list[Subject]:
         return attach(cloudformation.subjects(template, file))
     if file:
         try:
-            kind, found = load_subjects(Path(file))
+            kind, found = load_subjects(Path(file), policies=policies)
         except InputError:
             pass
         else:

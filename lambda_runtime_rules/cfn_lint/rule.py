@@ -25,6 +25,7 @@ _SETTINGS_BY_TAG = {
     "lifecycle": ("warn_days",),
     "compliance": ("high_compliance", "allow_function_update"),
     "region": ("region",),
+    "iam": ("iam_wildcards",),
 }
 _INHERITED = "inherited from Globals"
 

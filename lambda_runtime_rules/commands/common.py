@@ -22,6 +22,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         "warn_days": getattr(args, "warn_days", None),
         "high_compliance": getattr(args, "high_compliance", None),
         "allow_function_update": getattr(args, "allow_function_update", None),
+        "iam_wildcards": getattr(args, "iam_wildcards", None),
         "catalog": getattr(args, "catalog", None),
         "baseline": getattr(args, "baseline", None),
         "region": getattr(args, "region", None),

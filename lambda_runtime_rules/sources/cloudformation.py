@@ -23,8 +23,9 @@ from dataclasses import replace
 from typing import Any, Optional, Union
 
 from ..loader import position
-from ..model import FunctionSubject, LayerSubject, Value
+from ..model import FunctionSubject, LayerSubject, PolicySubject, Value
 from ..suppressions import from_metadata
+from . import iam
 
 __all__ = ["MAX_VALUES", "is_template", "subjects"]
 
@@ -40,7 +41,7 @@ _SAM_FUNCTION = "AWS::Serverless::Function"
 RESOURCE_TYPES = frozenset(_FUNCTION_TYPES + _LAYER_TYPES)
 _INHERITED = "inherited from Globals"
 
-Subject = Union[FunctionSubject, LayerSubject]
+Subject = Union[FunctionSubject, LayerSubject, PolicySubject]
 # A property as found: the node itself and a note when it was inherited from Globals.
 _Found = tuple[Any, str]
 
@@ -67,12 +68,15 @@ def subjects(template: object, file: str = "", problems: list[str] | None = None
     resolver = _Resolver(template)
     globals_function = _dict(_get(_dict(_get(template, "Globals")), "Function"))
     out: list[Subject] = []
+    policies: list[tuple[str, dict[Any, Any], str]] = []
     for name, resource in dict.items(_get(template, "Resources")):
         if not isinstance(name, str) or name.startswith("Fn::ForEach") or not isinstance(resource, dict):
             continue
         kind = _get(resource, "Type")
         if not isinstance(kind, str):
             continue
+        if kind in iam.POLICY_TYPES:
+            policies.append((name, resource, kind))
         resolver.capped = False
         if kind in _FUNCTION_TYPES:
             inherited = globals_function if kind == _SAM_FUNCTION else {}
@@ -88,7 +92,20 @@ def subjects(template: object, file: str = "", problems: list[str] | None = None
                 f"{file}:{line}: {name}: a property takes more than {MAX_VALUES} values (Mappings, Fn::If); "
                 f"only the first {MAX_VALUES} are checked"
             )
+    if policies:
+        out.extend(iam.cloudformation_policies(policies, _policy_resolver(resolver), file, _resource_line))
     return out
+
+
+def _policy_resolver(resolver: _Resolver) -> iam.Resolve:
+    """Every string an IAM element can take; complete when it resolved at all (a ``Ref`` to a role does not)."""
+
+    def resolve(node: object) -> tuple[tuple[Value, ...], bool]:
+        resolver.capped = False
+        values = tuple(v for v in resolver.scalars(node, "") if isinstance(v.value, str))
+        return values, bool(values) and not resolver.capped
+
+    return resolve
 
 
 # ------------------------------------------------------------------------------------------------ resources

@@ -29,6 +29,7 @@ __all__ = [
     "Call",
     "Cond",
     "Expr",
+    "Heredoc",
     "Interpolation",
     "Lit",
     "Obj",
@@ -149,6 +150,15 @@ class Unknown:
     """An expression only ``terraform plan`` knows (for expressions, splats, heredocs, ...)."""
 
     at: Where
+
+
+@dataclass(frozen=True, eq=False)
+class Heredoc(Unknown):
+    """A heredoc (``<<EOF``): unknown wherever a single value belongs (a runtime written as one would carry its
+    trailing newline), but its ``content`` (a literal or a template) is read where a document belongs (a JSON
+    policy)."""
+
+    content: Optional[Expr] = None
 
 
 Expr = Union[Lit, Template, Ref, Cond, Binary, Unary, Tuple, Obj, Call, Unknown, "Interpolation"]
@@ -356,6 +366,8 @@ class _HclReader:
             return Unknown(at)
         if kind == "string" or getattr(node, "type", "") == "STRING_LIT":
             return self.string(node, depth)
+        if kind in ("heredoc_template", "heredoc_template_trim"):
+            return self.heredoc(self.source(node), at, depth, trim=kind.endswith("_trim"))
         if kind in ("int_lit", "float_lit"):
             return self.number(node, at)
         if kind in ("identifier", "literal_value"):
@@ -408,6 +420,20 @@ class _HclReader:
         if len(source) < 2 or source[0] != '"' or source[-1] != '"':
             return Unknown(at)
         return template(source[1:-1], at, depth, escaped=True)
+
+    def heredoc(self, source: str, at: Where, depth: int, trim: bool) -> Expr:
+        """``<<EOF`` ... ``EOF``: the lines between the markers, each with its newline; ``<<-`` strips the smallest
+        indentation. No backslash escapes apply, templates do. Positioned on the first line of the content."""
+        first = source.find("\n")
+        if not source.startswith("<<") or first < 0:
+            return Unknown(at)
+        lines = source[first + 1 :].split("\n")[:-1]  # the last line is the closing marker
+        if trim:
+            indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
+            cut = min(indents, default=0)
+            lines = [line[cut:] for line in lines]
+        content = "".join(line + "\n" for line in lines)
+        return Heredoc(at, template(content, Where(at.line + 1, 1, at.file), depth, escaped=False))
 
     def traversal(self, node: Any, at: Where, depth: int) -> Expr:
         path: list[Optional[str]] = []

@@ -37,7 +37,7 @@ from dataclasses import replace
 from typing import Any, Optional, Union
 
 from ..loader import StrNode, position
-from ..model import FunctionSubject, LayerSubject, Value
+from ..model import FunctionSubject, LayerSubject, PolicySubject, Value
 
 __all__ = [
     "FUNCTION_TYPE",
@@ -50,11 +50,12 @@ __all__ = [
     "subjects",
 ]
 
-Subject = Union[FunctionSubject, LayerSubject]
+Subject = Union[FunctionSubject, LayerSubject, PolicySubject]
 _Pos = tuple[int, int]
 
 FUNCTION_TYPE = "serverless:function"
 LAYER_TYPE = "serverless:layer"
+POLICY_TYPE = "serverless:provider"
 _MODES = {"auto": "Auto", "onfunctionupdate": "FunctionUpdate", "manual": "Manual"}
 _MAX_DEPTH = 16
 _MAX_STEPS = 256
@@ -104,6 +105,9 @@ def subjects(doc: object, file: str = "", problems: Optional[list[str]] = None) 
         out.append(_built_image(reader.function(provider, name, key, function), function, provider, problems))
     for name, key, layer in reader.items(_get(doc, "layers")):
         out.append(reader.layer(name, key, layer))
+    policy = reader.policy(provider)
+    if policy is not None:
+        out.append(policy)
     return out
 
 
@@ -220,6 +224,36 @@ class _Reader:
             line=_line(key, layer),
             file=home,
             resource_type=LAYER_TYPE,
+        )
+
+    def policy(self, provider: dict[Any, Any]) -> Optional[PolicySubject]:
+        """The IAM statements of the service's role: ``provider.iam.role.statements`` and the older
+        ``provider.iamRoleStatements`` (Serverless v1/v2), each part possibly a variable or an include."""
+        from . import iam
+
+        home = self.file
+        items: list[object] = []
+        role = self.container(_found(self.container(_found(provider, "iam")), "role"))
+        for found in (_found(role, "statements"), _found(provider, "iamRoleStatements")):
+            section = self.container(found)
+            if isinstance(section, list):
+                items.extend(self.container((item, _pos(item, found[1] if found else (0, 0)))) for item in section)
+
+        def resolve(node: object) -> tuple[tuple[Value, ...], bool]:
+            if node is None:
+                return (), True
+            values = tuple(v for v in self.flat((node, _pos(node, (0, 0))), home) if isinstance(v.value, str))
+            return values, bool(values)
+
+        statements = iam.document_statements({"Statement": [i for i in items if isinstance(i, dict)]}, resolve, home)
+        if not statements:
+            return None
+        line = _line("provider", provider)
+        for candidate in dict.keys(self.doc):
+            if isinstance(candidate, str) and candidate == "provider":
+                line = _pos(candidate, (line, 0))[0]
+        return PolicySubject(
+            resource="provider", statements=statements, line=line, file=home, resource_type=POLICY_TYPE
         )
 
     def runtime_management(self, config: _Found, via: str, home: str) -> tuple[tuple[Value, ...], tuple[Value, ...]]:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from .. import files
-from ..model import FunctionSubject, LayerSubject, Value
+from ..model import FunctionSubject, LayerSubject, PolicySubject, Value
 from . import hcl
 from .hcl import Body, Expr, SyntaxProblem, Where
 
@@ -47,7 +47,7 @@ __all__ = [
     "variable_defaults",
 ]
 
-Subject = Union[FunctionSubject, LayerSubject]
+Subject = Union[FunctionSubject, LayerSubject, PolicySubject]
 
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
@@ -269,6 +269,7 @@ class _Evaluator:
         # Keep every memoised object alive: ids in the memo key must not be reused by new objects.
         self.keep: list[object] = []
         self.capped: list[hcl.Where] = []  # where an expression took more than MAX_VALUES values
+        self.policies = False  # also read IAM policies (EL3004): only high compliance judges them
 
     def cap(self, at: object) -> None:
         self.capped.append(at if isinstance(at, hcl.Where) else hcl.Where())
@@ -682,6 +683,10 @@ def _module_subjects(
                 names.setdefault(str(value.value), f"aws_lambda_function.{name}")
     for file, block, instance in configs:
         _runtime_management(evaluator, instance, block, file, subjects, functions, names)
+    if evaluator.policies:
+        from .terraform_iam import policy_subjects
+
+        subjects.extend(policy_subjects(evaluator, scope, only_files, scope.address))
     for file, block in scope.module.blocks("module"):
         if only_files is not None and file not in only_files:
             continue
@@ -984,12 +989,14 @@ def evaluate_folder(
     only_files: Optional[Iterable[str]] = None,
     var_files: Sequence[str] = (),
     notes: Optional[list[str]] = None,
+    policies: bool = False,
 ) -> tuple[list[Subject], dict[str, str]]:
     """The subjects of a folder read as a root module, and the files that could not be read or parsed.
 
     ``only_files`` keeps the resources and module calls written in those files (a hook handed ``main.tf``);
     values still come from every file of the folder. ``var_files`` are ``-var-file`` files, applied last.
     ``notes`` receives one line when an expression took more than ``MAX_VALUES`` values (the rest unchecked).
+    ``policies``: also the IAM policies (see ``terraform_iam``).
     """
     module = load_folder(folder)
     errors = dict(module.errors)
@@ -1002,6 +1009,7 @@ def evaluate_folder(
     scope = _root_scope(module, extra)
     wanted = set(only_files) if only_files is not None else None
     evaluator = _Evaluator()
+    evaluator.policies = policies
     subjects = _module_subjects(evaluator, scope, wanted, 0, (module.folder,))
     if evaluator.capped and notes is not None:
         at = min(evaluator.capped, key=lambda where: (where.file, where.line))
