@@ -14,8 +14,8 @@ statement unresolved, so no verdict claims more than the file says. Nothing here
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, Callable, Optional
 
 from ..loader import position
