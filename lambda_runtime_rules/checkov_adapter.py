@@ -36,7 +36,7 @@ from .catalog import load as load_catalog
 from .checkov_sarif import Detail
 from .engine import evaluate
 from .gcpause import gc_paused
-from .model import Finding, FunctionSubject, LayerSubject, Subject, Value
+from .model import Finding, FunctionSubject, LayerSubject, PolicySubject, Subject, Value
 from .rules import RULES, RuleSpec
 from .settings import CONFIG_ENV, ENV_VARS, Settings, SettingsError
 from .settings import load as load_settings
@@ -62,6 +62,29 @@ TF_RUNTIME_MANAGEMENT_TYPE = "aws_lambda_runtime_management_config"
 CFN_FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 CFN_LAYER_TYPES = ("AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion")
 SERVERLESS_ENTITY = "serverless_aws"
+# EL3004 judges IAM policies: the resources that hold one (a SAM function's ``Policies`` too), Terraform's policy
+# document data source, and a Serverless service's ``provider`` (its role statements).
+CFN_POLICY_TYPES = (
+    "AWS::IAM::Policy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::Role",
+    "AWS::IAM::User",
+    "AWS::IAM::Group",
+    "AWS::IAM::RolePolicy",
+    "AWS::IAM::UserPolicy",
+    "AWS::IAM::GroupPolicy",
+    "AWS::Serverless::Function",
+)
+TF_POLICY_TYPES = (
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_user_policy",
+    "aws_iam_group_policy",
+    "aws_iam_role",
+)
+TF_POLICY_DATA = "aws_iam_policy_document"
+POLICY_CODES = ("EL3004",)
+_POLICY_DATA = "policy-data"  # the kind of the Terraform data-source check
 
 RUNTIME_CODES = ("EL1001", "EL1002", "WL1003", "WL1004", "WL1005", "EL1006")
 ARCHITECTURE_CODES = ("EL2001",)
@@ -107,6 +130,10 @@ def verdict(code: str, resolved: Resolved, findings: list[Finding]) -> CheckResu
     """FAILED iff the engine reported ``code``; never FAILED for, and never PASSED on, an unresolved value."""
     if any(f.rule == code for f in findings):
         return CheckResult.FAILED
+    if isinstance(resolved.subject, PolicySubject):  # no statements: nothing IAM could grant through here
+        if code not in POLICY_CODES or "statements" in resolved.unresolved or not resolved.subject.statements:
+            return CheckResult.UNKNOWN
+        return CheckResult.PASSED
     layer = isinstance(resolved.subject, LayerSubject)
     requires = _REQUIRES_LAYER if layer else _REQUIRES
     if code not in requires:  # a rule about the other kind of resource: not applicable
@@ -335,6 +362,7 @@ def terraform_subject(conf: object, resource_type: str, name: str, file: str = "
 class _Document:
     document: object
     subjects: dict[str, Subject]
+    policies: dict[str, PolicySubject]
 
 
 _documents: OrderedDict[str, Optional[_Document]] = OrderedDict()
@@ -343,13 +371,15 @@ _documents: OrderedDict[str, Optional[_Document]] = OrderedDict()
 _MAX_DOCUMENTS = 4
 
 
-def _read(path: str) -> Optional[_Document]:
-    """The original file as this package reads it (cached per path per process); None when unreadable."""
+def _read(path: str, policies: bool = False) -> Optional[_Document]:
+    """The original file as this package reads it (cached per path per process); None when unreadable.
+
+    ``policies``: its IAM policies too (EL3004 under high compliance); otherwise they are not even built."""
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    key = f"{os.path.abspath(path)}\0{stat.st_mtime_ns}\0{stat.st_size}"
+    key = f"{os.path.abspath(path)}\0{stat.st_mtime_ns}\0{stat.st_size}\0{policies}"
     if key in _documents:
         _documents.move_to_end(key)
         return _documents[key]
@@ -358,17 +388,24 @@ def _read(path: str) -> Optional[_Document]:
         from .loader import load_file
         from .scan import subjects_from_document
         from .sources import cloudformation
+        from .sources.iam import POLICY_TYPES
 
-        document = load_file(path, keep_types=cloudformation.RESOURCE_TYPES)
+        types = cloudformation.RESOURCE_TYPES | POLICY_TYPES if policies else cloudformation.RESOURCE_TYPES
+        document = load_file(path, keep_types=types)
         kind, found = subjects_from_document(document, path)
-        subjects = {s.resource: s for s in attach(found)}
         # CloudFormation resources under a serverless.yml's ``resources:``, scanned by Checkov's CFN checks.
         extra = _get(document, "resources")
         if not cloudformation.is_template(document) and cloudformation.is_template(extra):
-            for subject in attach(cloudformation.subjects(extra, path)):
+            found = found + cloudformation.subjects(extra, path)
+        subjects: dict[str, Subject] = {}
+        held: dict[str, PolicySubject] = {}
+        for subject in attach(found):  # a SAM function is a function and a policy under one logical ID
+            if isinstance(subject, PolicySubject):
+                held.setdefault(subject.resource, subject)
+            else:
                 subjects.setdefault(subject.resource, subject)
         # Only Serverless needs the tree again (to match Checkov's entity to its function by position).
-        result = _Document(document if kind == "serverless" else None, subjects)
+        result = _Document(document if kind == "serverless" else None, subjects, held)
     except Exception:  # unreadable or unparsable: the caller falls back to Checkov's conf
         result = None
     _documents[key] = result
@@ -645,7 +682,7 @@ class _LrrCheck:
     def _decide(self, conf: dict[Any, Any], entity_type: str) -> CheckResult:
         name = self._entity_name
         scanned = self._scanned_file
-        key = (self.framework, scanned, name, entity_type)
+        key = (self.framework, scanned, name, entity_type, self.kinds)
         with gc_paused():  # Checkov's heap is large: see gcpause
             evaluation = _last.get(key, conf, lambda: self._evaluate(conf, entity_type, name, scanned))
         if evaluation is None:
@@ -693,6 +730,8 @@ class _LrrCheck:
         return resolved, findings
 
     def _resolve(self, conf: dict[Any, Any], entity_type: str, name: str, scanned: str) -> Optional[Resolved]:
+        if self.kinds in (("policy",), (_POLICY_DATA,)):
+            return _policy_subject(self.framework, conf, entity_type, name, scanned)
         if self.framework == "terraform":
             return terraform_subject(conf, entity_type, name, scanned.lstrip("/\\") if scanned else "")
         file = _file_of(scanned, conf)
@@ -703,6 +742,76 @@ class _LrrCheck:
             return _cfn_subject(conf, name, resource_type, file)
         section = "layers" if self.kinds == ("layer",) else "functions"
         return _sls_subject(conf, section, file)
+
+
+def _policy_subject(framework: str, conf: dict[Any, Any], entity_type: str, name: str, scanned: str
+                    ) -> Optional[Resolved]:
+    """An IAM policy as the CLI reads it from the original file (EL3004), whatever Checkov made of it.
+
+    Outside high compliance the rule does not apply: the file is not read and the verdict is UNKNOWN (left out
+    of Checkov's report, rather than a PASSED on every IAM resource of every scan). Checkov's
+    Terraform ``conf`` renders ``jsonencode`` and heredocs in ways that differ between versions, so Terraform is
+    read through this package's own reader too, once per file.
+    """
+    context = _context()
+    if context is None:
+        return None
+    settings = context[0]
+    resource = name
+    if framework == "terraform":
+        address = conf.get("__address__")
+        resource = address if isinstance(address, str) and address else f"{entity_type}.{name}"
+        if entity_type == TF_POLICY_DATA and not resource.startswith("data.") and "data." not in resource:
+            resource = f"data.{resource}"
+    elif framework == "serverless":
+        resource = "provider"
+    if not settings.high_compliance:
+        return Resolved(PolicySubject(resource, resource_type=entity_type))
+    file = _file_of(scanned, conf) if framework != "terraform" else _file_of(scanned.lstrip("/\\"), conf)
+    if not file:
+        return None
+    if framework == "terraform":
+        found = _terraform_policies(file)
+        if found is None:
+            return None
+        subject = found.get(resource) or found.get(f"{entity_type}.{name}")
+    else:
+        document = _read(file, policies=True)
+        if document is None:
+            return None
+        subject = document.policies.get(resource)
+    if subject is None:  # nothing written that IAM could grant through (a managed policy ARN, no statements)
+        return Resolved(PolicySubject(resource, resource_type=entity_type, file=file))
+    unresolved = {"statements"} if any(not s.resolved for s in subject.statements) else set()
+    return Resolved(subject, frozenset({"statements"}), frozenset(unresolved))
+
+
+_tf_policies: OrderedDict[str, Optional[dict[str, PolicySubject]]] = OrderedDict()
+
+
+def _terraform_policies(path: str) -> Optional[dict[str, PolicySubject]]:
+    """The policy subjects written in one ``.tf`` file, its folder read as a root module (cached per file)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    key = f"{os.path.abspath(path)}\0{stat.st_mtime_ns}\0{stat.st_size}"
+    if key in _tf_policies:
+        _tf_policies.move_to_end(key)
+        return _tf_policies[key]
+    result: Optional[dict[str, PolicySubject]] = None
+    try:
+        from .sources import terraform
+
+        subjects, errors = terraform.evaluate_folder(os.path.dirname(path) or ".", [path], policies=True)
+        if path not in errors:
+            result = {s.resource: s for s in attach(subjects) if isinstance(s, PolicySubject)}
+    except Exception:  # unreadable: UNKNOWN, never a crash inside Checkov
+        result = None
+    _tf_policies[key] = result
+    while len(_tf_policies) > _MAX_DOCUMENTS:
+        _tf_policies.popitem(last=False)
+    return result
 
 
 def _check_name(spec: RuleSpec) -> str:
@@ -718,6 +827,12 @@ def _categories(spec: RuleSpec) -> list[CheckCategories]:
 
 def _entities(framework: str, code: str, kinds: tuple[str, ...]) -> tuple[str, ...]:
     out: list[str] = []
+    if kinds == (_POLICY_DATA,):
+        return (TF_POLICY_DATA,)
+    if kinds == ("policy",):
+        if framework == "terraform":
+            return TF_POLICY_TYPES
+        return CFN_POLICY_TYPES if framework == "cloudformation" else (SERVERLESS_ENTITY,)
     if framework == "terraform":
         if "function" in kinds:
             updates = code in UPDATE_MODE_CODES
@@ -735,10 +850,15 @@ def _entities(framework: str, code: str, kinds: tuple[str, ...]) -> tuple[str, .
 
 
 def _kinds(code: str) -> tuple[str, ...]:
-    return tuple(kind for kind, codes in (("function", FUNCTION_CODES), ("layer", LAYER_CODES_ALL)) if code in codes)
+    groups = (("function", FUNCTION_CODES), ("layer", LAYER_CODES_ALL), ("policy", POLICY_CODES))
+    return tuple(kind for kind, codes in groups if code in codes)
 
 
-def _base_class(framework: str, layer: bool) -> type:
+def _base_class(framework: str, layer: bool, policy: bool = False) -> type:
+    if policy and framework == "serverless":
+        from checkov.serverless.checks.provider.base_provider_check import BaseProviderCheck
+
+        return BaseProviderCheck
     if framework == "terraform":
         from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
@@ -759,11 +879,18 @@ def _base_class(framework: str, layer: bool) -> type:
 def _check_class(framework: str, spec: RuleSpec, kinds: tuple[str, ...]) -> type:
     """One class per rule, framework and (for Serverless, whose functions and layers have separate registries)
     kind of resource."""
-    base = _base_class(framework, kinds == ("layer",))
+    base = _base_class(framework, kinds == ("layer",), policy=kinds == ("policy",))
+    if kinds == (_POLICY_DATA,):
+        from checkov.terraform.checks.data.base_check import BaseDataCheck
+
+        base = BaseDataCheck
 
     def __init__(self: Any) -> None:
         entities = _entities(framework, spec.code, kinds)
-        if framework == "terraform" or framework == "cloudformation":
+        if kinds == (_POLICY_DATA,):
+            base.__init__(self, name=_check_name(spec), id=spec.checkov_id, categories=_categories(spec),
+                          supported_data=entities, guideline=spec.url)
+        elif framework == "terraform" or framework == "cloudformation":
             base.__init__(self, name=_check_name(spec), id=spec.checkov_id, categories=_categories(spec),
                           supported_resources=entities, guideline=spec.url)
         else:
@@ -774,9 +901,9 @@ def _check_class(framework: str, spec: RuleSpec, kinds: tuple[str, ...]) -> type
     namespace: dict[str, Any] = {"__init__": __init__, "spec": spec, "framework": framework, "kinds": kinds,
                                  "__doc__": spec.description}
     # Checkov's per-framework abstract hooks all decide the same way.
-    for hook in ("scan_function_conf", "scan_layer_conf"):
+    for hook in ("scan_function_conf", "scan_layer_conf", "scan_provider_conf", "scan_data_conf"):
         namespace[hook] = _LrrCheck.scan_resource_conf
-    class_name = f"{framework.capitalize()}{spec.code}{''.join(k.capitalize() for k in kinds)}"
+    class_name = f"{framework.capitalize()}{spec.code}{''.join(k.replace('-', ' ').title().replace(' ', '') for k in kinds)}"
     return type(class_name, (_LrrCheck, base), namespace)
 
 
@@ -788,6 +915,8 @@ def make_checks(framework: str) -> list[Any]:
     for spec in RULES:
         kinds = _kinds(spec.code)
         groups = [(kind,) for kind in kinds] if framework == "serverless" else [kinds]
+        if framework == "terraform" and kinds == ("policy",):  # resources and data sources: two registries
+            groups.append((_POLICY_DATA,))
         checks.extend(_check_class(framework, spec, group)() for group in groups)
     return checks
 

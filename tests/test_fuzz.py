@@ -99,11 +99,26 @@ _FUNCTION_PROPS = _maybe({"Runtime": ANY, "Architectures": ANY, "RuntimeManageme
                           "Handler": ANY, "Layers": ANY, "CodeUri": ANY, "ImageUri": ANY})
 _LAYER_PROPS = _maybe({"CompatibleRuntimes": ANY, "CompatibleArchitectures": ANY, "ContentUri": ANY})
 _TYPES = st.sampled_from(["AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::Lambda::LayerVersion",
-                          "AWS::Serverless::LayerVersion", "AWS::S3::Bucket"]) | ANY
+                          "AWS::Serverless::LayerVersion", "AWS::S3::Bucket", "AWS::IAM::Policy",
+                          "AWS::IAM::ManagedPolicy", "AWS::IAM::Role", "AWS::IAM::User", "AWS::Organizations::Policy"]
+                         ) | ANY
+# IAM policy documents (EL3004): statements with real, near and hostile actions, as mappings or JSON strings.
+_ACTIONS = st.sampled_from(["lambda:PutRuntimeManagementConfig", "lambda:*", "*", "lambda:Put*", "s3:*", "",
+                            "LAMBDA:put?untime*", "lambda:*Config", "iam:*", "*:*", "lambda:Put[*]"]) | STRINGS
+_STATEMENT = _maybe({"Effect": st.sampled_from(["Allow", "Deny", "allow"]) | ANY,
+                     "Action": _ACTIONS | st.lists(_ACTIONS | ANY, max_size=3) | ANY,
+                     "NotAction": _ACTIONS | st.lists(_ACTIONS, max_size=3) | ANY,
+                     "Resource": st.just("*") | ANY, "NotResource": ANY, "Condition": ANY}) | ANY
+_POLICY_DOCUMENT = _maybe({"Statement": st.lists(_STATEMENT, max_size=3) | _STATEMENT}) | ANY
+POLICY_DOCUMENT = _POLICY_DOCUMENT | _POLICY_DOCUMENT.map(lambda d: json.dumps(d, default=str))
+_POLICY_PROPS = _maybe({"PolicyDocument": POLICY_DOCUMENT, "Content": POLICY_DOCUMENT, "PermissionsBoundary": ANY,
+                        "Policies": st.lists(_maybe({"PolicyDocument": POLICY_DOCUMENT}) | POLICY_DOCUMENT,
+                                             max_size=3) | ANY,
+                        "Type": st.just("SERVICE_CONTROL_POLICY") | ANY})
 _RESOURCE = st.builds(
     lambda t, props, extra: {"Type": t, "Properties": props, **extra},
     _TYPES,
-    _FUNCTION_PROPS | _LAYER_PROPS | ANY,
+    _FUNCTION_PROPS | _LAYER_PROPS | _POLICY_PROPS | ANY,
     _maybe({"Condition": ANY, "IgnoreGlobals": ANY, "Metadata": ANY}),
 ) | ANY
 _PARAMETER = _maybe({"Type": ANY, "Default": ANY, "AllowedValues": ANY}) | ANY
@@ -130,7 +145,9 @@ SERVERLESS = st.builds(
     lambda service, provider, functions, extra: {"service": service, "provider": provider, "functions": functions,
                                                  **extra},
     ANY,
-    _maybe({"name": st.just("aws") | ANY, "runtime": ANY, "architecture": ANY, "runtimeManagement": ANY}) | ANY,
+    _maybe({"name": st.just("aws") | ANY, "runtime": ANY, "architecture": ANY, "runtimeManagement": ANY,
+            "iam": _maybe({"role": _maybe({"statements": st.lists(_STATEMENT, max_size=3) | ANY}) | ANY}) | ANY,
+            "iamRoleStatements": st.lists(_STATEMENT, max_size=3) | ANY}) | ANY,
     st.dictionaries(NAMES, _SLS_FUNCTION | ANY, max_size=4) | ANY,
     _maybe({"custom": st.dictionaries(IDENT, ANY, max_size=3) | ANY,
             "layers": st.dictionaries(NAMES, _maybe({"compatibleRuntimes": ANY, "compatibleArchitectures": ANY})
@@ -150,7 +167,12 @@ HCL_EXPR = st.recursive(
         STRINGS.map(_hcl_string),
         st.sampled_from(["null", "true", "false", "1", "-2.5", "var.r", "var.missing", "local.l", "local.loop",
                          "each.value", "count.index", "data.x.y.z", "module.m.runtime", "var.r[0]", "upper(var.r)",
-                         '"${var.r}"', '"%{if true}x%{endif}"', "<<EOT\npython3.9\nEOT\n"]),
+                         '"${var.r}"', '"%{if true}x%{endif}"', "<<EOT\npython3.9\nEOT\n",
+                         'jsonencode({Statement = [{Effect = "Allow", Action = ["lambda:*", var.r]}]})',
+                         'jsonencode({Statement = {Effect = var.r, NotAction = "iam:*"}})',
+                         '<<-EOT\n  {"Statement": [{"Effect": "Allow", "Action": "lambda:Put*"}]}\n  EOT\n',
+                         '"{\\"Statement\\": {\\"Effect\\": \\"Allow\\", \\"Action\\": \\"*\\"}}"',
+                         "data.aws_iam_policy_document.d.json", "aws_iam_policy.p.arn"]),
     ),
     lambda children: st.one_of(
         st.lists(children, max_size=3).map(lambda items: "[" + ", ".join(items) + "]"),
@@ -164,10 +186,11 @@ HCL_EXPR = st.recursive(
     max_leaves=6,
 )
 _TF_TYPES = st.sampled_from(["aws_lambda_function", "awscc_lambda_function", "aws_lambda_layer_version",
-                             "awscc_lambda_layer_version", "aws_lambda_runtime_management_config", "aws_s3_bucket"])
+                             "awscc_lambda_layer_version", "aws_lambda_runtime_management_config", "aws_s3_bucket",
+                             "aws_iam_policy", "aws_iam_role", "aws_iam_role_policy", "aws_organizations_policy"])
 _TF_ATTRS = st.sampled_from(["runtime", "architectures", "compatible_runtimes", "compatible_architectures",
                              "update_runtime_on", "runtime_version_arn", "runtime_management_config", "handler",
-                             "package_type", "count"])
+                             "package_type", "count", "policy", "content", "type", "permissions_boundary"])
 
 
 def _tf_file(blocks: list[tuple[str, str, dict[str, str]]], variables: dict[str, str], locals_: dict[str, str]) -> str:
@@ -235,7 +258,7 @@ def check_serverless(case: tuple[Any, bool, Settings]) -> None:
 def check_terraform(case: tuple[str, Any, Settings]) -> None:
     text, variables, chosen = case
     try:
-        subjects = subjects_from_hcl(text, "main.tf", variables)
+        subjects = subjects_from_hcl(text, "main.tf", variables, policies=True)
     except TerraformError as exc:
         assert str(exc).startswith("main.tf") and "\n" not in str(exc)
         return

@@ -1021,7 +1021,9 @@ def evaluate_folder(
     return subjects, errors
 
 
-def subjects_from_hcl(text: str, file: str = "", variables: Optional[Mapping[str, object]] = None) -> list[Subject]:
+def subjects_from_hcl(
+    text: str, file: str = "", variables: Optional[Mapping[str, object]] = None, policies: bool = False
+) -> list[Subject]:
     """Every Lambda subject of one HCL text read alone as a module (``variables``: extra literal defaults).
 
     Raises TerraformError, and nothing else, when the text does not parse.
@@ -1032,7 +1034,9 @@ def subjects_from_hcl(text: str, file: str = "", variables: Optional[Mapping[str
     _index(module)
     for name, value in (variables or {}).items():
         module.variables[name] = (_literal_expr(value, Where(0, 0, file)), name)
-    return _module_subjects(_Evaluator(), _Scope(module, root_folder=module.folder), None, 0, (module.folder,))
+    evaluator = _Evaluator()
+    evaluator.policies = policies
+    return _module_subjects(evaluator, _Scope(module, root_folder=module.folder), None, 0, (module.folder,))
 
 
 def _literal_expr(value: object, at: Where) -> Expr:

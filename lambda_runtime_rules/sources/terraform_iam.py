@@ -170,12 +170,13 @@ def _policy_body(evaluator: _Evaluator, scope: _Scope, expr: hcl.Expr, file: str
             if isinstance(form.expr, hcl.Obj):
                 out.extend(_object_statements(evaluator, form.expr, form.scope, file))
         return out
+    heredoc = isinstance(expr, hcl.Heredoc) and expr.content is not None
     if isinstance(expr, hcl.Heredoc) and expr.content is not None:
         expr = expr.content
     out = []
     for form in evaluator.forms(expr, scope):
         if isinstance(form.expr, hcl.Lit) and isinstance(form.expr.value, str):
-            out.extend(_json_statements(form.expr.value, form.expr.at, file))
+            out.extend(_json_statements(form.expr.value, form.expr.at, file, exact=heredoc))
     return out
 
 
@@ -220,8 +221,9 @@ def _object_statement(evaluator: _Evaluator, item: hcl.Obj, scope: _Scope, file:
     )
 
 
-def _json_statements(text: str, at: hcl.Where, file: str) -> list[Statement]:
-    """A literal JSON policy (a string or a heredoc), parsed with positions relative to where it is written."""
+def _json_statements(text: str, at: hcl.Where, file: str, exact: bool) -> list[Statement]:
+    """A literal JSON policy, parsed with positions: a heredoc's lines are the file's (``exact``); a quoted string's
+    escapes shift every column, so its values sit where the string starts."""
     from ..loader import LoadError, load_text
 
     if "Statement" not in text:
@@ -240,9 +242,11 @@ def _json_statements(text: str, at: hcl.Where, file: str) -> list[Statement]:
         if not isinstance(node, str):
             return (), False
         line, column = position(node)
-        if not line:
+        if not line or not exact:
             return (Value(str(node), at.line, at.column),), True
         return (Value(str(node), line + line_offset, column),), True
 
     statements = iam.document_statements(document, resolve, file)
+    if not exact:
+        return [replace(s, line=at.line, column=at.column) for s in statements]
     return [replace(s, line=s.line + line_offset) if s.line else s for s in statements]
