@@ -903,7 +903,8 @@ def _check_class(framework: str, spec: RuleSpec, kinds: tuple[str, ...]) -> type
     # Checkov's per-framework abstract hooks all decide the same way.
     for hook in ("scan_function_conf", "scan_layer_conf", "scan_provider_conf", "scan_data_conf"):
         namespace[hook] = _LrrCheck.scan_resource_conf
-    class_name = f"{framework.capitalize()}{spec.code}{''.join(k.replace('-', ' ').title().replace(' ', '') for k in kinds)}"
+    suffix = "".join(k.replace("-", " ").title().replace(" ", "") for k in kinds)
+    class_name = f"{framework.capitalize()}{spec.code}{suffix}"
     return type(class_name, (_LrrCheck, base), namespace)
 
 
