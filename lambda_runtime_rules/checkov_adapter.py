@@ -421,9 +421,33 @@ def _with_built_image(subject: FunctionSubject, path: str) -> FunctionSubject:
                        a for a in built.architectures if a not in subject.architectures))
 
 
+_edge_folders: OrderedDict[str, bool] = OrderedDict()
+
+
+def _mentions_edge(path: str) -> bool:
+    """Does any ``.tf`` file of the folder mention ``lambda_function_association``? A byte-level test, once per
+    folder, so that folders without Lambda@Edge (nearly all) are not evaluated a second time for EL2002."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if folder not in _edge_folders:
+        found = False
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(folder):
+                if entry.name.endswith((".tf", ".tf.json")) and entry.is_file():
+                    with open(entry.path, "rb") as handle:
+                        if b"lambda_function_association" in handle.read():
+                            found = True
+                            break
+        _edge_folders[folder] = found
+        while len(_edge_folders) > 64:
+            _edge_folders.popitem(last=False)
+    return _edge_folders[folder]
+
+
 def _with_edge(subject: FunctionSubject, path: str) -> FunctionSubject:
     """A function a CloudFront distribution of its folder associates (EL2002): the distribution is another entity,
     so it, and the function's layers and package type entry by entry, come from the folder as the CLI reads it."""
+    if not _mentions_edge(path):
+        return subject
     found = _functions_of(path).get(subject.resource)
     if found is None or not found.edge_distributions:
         return subject
@@ -603,7 +627,7 @@ def _sls_subject(conf: dict[Any, Any], section: str, file: Optional[str]) -> Opt
 
 
 class _Evaluation:
-    """Subject and findings of the resource checked last: its eleven checks run back to back."""
+    """Subject and findings of the resource checked last: its checks run back to back."""
 
     def __init__(self) -> None:
         self.key: tuple[object, ...] = ()
@@ -681,7 +705,7 @@ class _LrrCheck:
     def _evaluate(
         self, conf: dict[Any, Any], entity_type: str, name: str, scanned: str
     ) -> Optional[tuple[Resolved, list[Finding]]]:
-        """Once per resource (its eleven checks run back to back): settings, subject, engine."""
+        """Once per resource (its checks run back to back): settings, subject, engine."""
         context = _context()
         if context is None:
             return None

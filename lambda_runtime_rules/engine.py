@@ -398,7 +398,8 @@ def _edge(subject: FunctionSubject, known: list[tuple[Value, Runtime]], out: _Co
             )
     for arch in _strings(subject.architectures):
         if arch.value == "arm64":
-            out.add("EL2002", arch, f"{edge}: Lambda@Edge does not support the arm64 architecture; use x86_64{_suffix(arch)}")
+            text = f"{edge}: Lambda@Edge does not support the arm64 architecture; use x86_64{_suffix(arch)}"
+            out.add("EL2002", arch, text)
     for layer in subject.layers:
         shown = f" {layer.value}" if isinstance(layer.value, str) and layer.value else ""
         out.add("EL2002", layer, f"{edge}: Lambda@Edge does not support layers; remove layer{shown}{_suffix(layer)}")

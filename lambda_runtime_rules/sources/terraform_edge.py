@@ -67,10 +67,15 @@ def _functions(expr: hcl.Expr, aliases: dict[str, hcl.Block]) -> list[str]:
             targets = [key]
         else:
             alias = aliases.get(key)
-            targets = [] if alias is None else [
-                k for r in hcl.refs(alias.body.get("function_name")) if (k := _resource_key(r)) and k.startswith(
-                    f"{FUNCTION_TYPE}.")
-            ]
+            targets = (
+                []
+                if alias is None
+                else [
+                    k
+                    for r in hcl.refs(alias.body.get("function_name"))
+                    if (k := _resource_key(r)) and k.startswith(f"{FUNCTION_TYPE}.")
+                ]
+            )
         out.extend(t for t in targets if t not in out)
     return out
 

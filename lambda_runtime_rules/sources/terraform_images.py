@@ -19,8 +19,7 @@ argument where it is written), naming the function, exactly as for SAM and Serve
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..model import FunctionSubject, Value
 from . import hcl
