@@ -214,3 +214,30 @@ def test_a_cycle_of_versions_and_aliases_ends():
         },
     }
     assert cloudfront.edge_functions(resources) == {}
+
+
+@pytest.mark.parametrize(
+    ("path", "function", "distribution"),
+    [
+        # Ref of an AWS::Lambda::Version whose FunctionName is a Ref of the function
+        (
+            "aws-cloudformation__aws-cloudformation-templates/Solutions/CloudFrontCustomOriginLambda@Edge/CloudFront.json",
+            "LambdaEdgeFunction",
+            "CloudFrontDistribution",
+        ),
+        # !GetAtt Lambda.Version.FunctionArn of a SAM function with AutoPublishAlias
+        (
+            "aws-cloudformation__cfn-lint/templates/good/functions/getatt_serverless_function_version.yaml",
+            "Lambda",
+            "CloudFront",
+        ),
+    ],
+)
+def test_real_templates_edge_functions_are_found_and_pass(corpus_dir, path, function, distribution):
+    from lambda_runtime_rules.scan import load_subjects
+
+    kind, found = load_subjects(corpus_dir / path)
+    edge = {s.resource: s.edge_distributions for s in found if isinstance(s, FunctionSubject) and s.edge_distributions}
+    assert (kind, edge) == ("cloudformation", {function: (distribution,)})
+    findings = scan_file(corpus_dir / path, Settings(as_of=AS_OF), catalog_mod.load()).findings
+    assert [f for f in findings if f.rule == "EL2002"] == []  # nodejs20.x / nodejs22.x on x86_64: allowed
