@@ -79,6 +79,7 @@ class Runtime:
     notes: str = ""
     cdk: str = ""  # aws-cdk-lib's Runtime constant name ('' when it has none); see sources/cdk.py for spellings
     image: Image | None = None  # its AWS Lambda base image, when AWS published one
+    lambda_edge: bool = False  # Lambda@Edge runs functions on it (CloudFront's restrictions page; EL2002)
 
     @cached_property
     def order_key(self) -> tuple[Version, int, str]:
@@ -237,6 +238,7 @@ def _record(entry: Mapping[str, Any]) -> Runtime:
         notes=entry.get("notes", ""),
         cdk=entry.get("cdk", ""),
         image=_image(entry.get("images")),
+        lambda_edge=bool(entry.get("lambda_edge", False)),
     )
 
 

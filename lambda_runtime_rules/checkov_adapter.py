@@ -89,11 +89,14 @@ _POLICY_DATA = "policy-data"  # the kind of the Terraform data-source check
 RUNTIME_CODES = ("EL1001", "EL1002", "WL1003", "WL1004", "WL1005", "EL1006")
 ARCHITECTURE_CODES = ("EL2001",)
 UPDATE_MODE_CODES = ("EL3001", "WL3002", "EL3003")
+EDGE_CODES = ("EL2002",)
 
 # What each rule looks at: (subject field, whether a missing property is a passing default).
 _REQUIRES: dict[str, tuple[tuple[str, bool], ...]] = {
     **{code: (("runtimes", False),) for code in RUNTIME_CODES},
     "EL2001": (("runtimes", False), ("architectures", True)),
+    # Only for a function a distribution in the same file associates (else not applicable, see ``verdict``).
+    "EL2002": (("runtimes", False), ("architectures", True), ("update_modes", True)),
     "EL3001": (("update_modes", True),),
     "WL3002": (("update_modes", True),),
     "EL3003": (("update_modes", True), ("runtime_version_arns", True)),
@@ -138,6 +141,8 @@ def verdict(code: str, resolved: Resolved, findings: list[Finding]) -> CheckResu
     requires = _REQUIRES_LAYER if layer else _REQUIRES
     if code not in requires:  # a rule about the other kind of resource: not applicable
         return CheckResult.UNKNOWN
+    if code in EDGE_CODES and not getattr(resolved.subject, "edge_distributions", ()):
+        return CheckResult.UNKNOWN  # no CloudFront distribution makes it a Lambda@Edge function
     for name, default_passes in requires[code]:
         if name in resolved.unresolved:
             return CheckResult.UNKNOWN
@@ -419,35 +424,72 @@ def _image_package(conf: dict[Any, Any]) -> bool:
     return package == "Image"
 
 
-_built_images: OrderedDict[str, dict[str, FunctionSubject]] = OrderedDict()
+_folder_functions: OrderedDict[str, dict[str, FunctionSubject]] = OrderedDict()
+
+
+def _functions_of(path: str) -> dict[str, FunctionSubject]:
+    """Every function of the Terraform folder holding ``path``, as this package's reader (the CLI's) sees it,
+    read once per folder: what one Checkov entity cannot show (the Dockerfile an image is built from, the
+    CloudFront distribution that makes a function a Lambda@Edge function) lives in other resources of the folder."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if folder not in _folder_functions:
+        from .sources import terraform
+
+        try:
+            subjects, _ = terraform.evaluate_folder(folder)
+        except Exception:  # a folder our reader cannot read: the function stays as Checkov's conf has it
+            subjects = []
+        _folder_functions[folder] = {s.resource: s for s in subjects if isinstance(s, FunctionSubject)}
+        while len(_folder_functions) > _MAX_DOCUMENTS:
+            _folder_functions.popitem(last=False)
+    return _folder_functions[folder]
 
 
 def _with_built_image(subject: FunctionSubject, path: str) -> FunctionSubject:
     """An image function whose image the configuration builds from a Dockerfile (``docker_image``, the
     docker-build module): Checkov's conf holds only the unresolved ``image_uri``, and the build resource is another
-    entity, so the folder is read once with this package's Terraform reader, as the CLI reads it, and the
-    function's base image taken from there. Checkov's own parse still decides everything else."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if folder not in _built_images:
-        from .sources import terraform
-
-        found: dict[str, FunctionSubject] = {}
-        try:
-            subjects, _ = terraform.evaluate_folder(folder)
-        except Exception:  # a folder our reader cannot read: the function stays unresolved, as before
-            subjects = []
-        for candidate in subjects:
-            if isinstance(candidate, FunctionSubject) and candidate.built_from:
-                found[candidate.resource] = candidate
-        _built_images[folder] = found
-        while len(_built_images) > _MAX_DOCUMENTS:
-            _built_images.popitem(last=False)
-    built = _built_images[folder].get(subject.resource)
-    if built is None:
+    entity, so the function's base image is taken from the folder as the CLI reads it. Checkov's own parse still
+    decides everything else."""
+    built = _functions_of(path).get(subject.resource)
+    if built is None or not built.built_from:
         return subject
     return replace(subject, base_images=built.base_images, built_from=built.built_from,
                    architectures=subject.architectures + tuple(
                        a for a in built.architectures if a not in subject.architectures))
+
+
+_edge_folders: OrderedDict[str, bool] = OrderedDict()
+
+
+def _mentions_edge(path: str) -> bool:
+    """Does any ``.tf`` file of the folder mention ``lambda_function_association``? A byte-level test, once per
+    folder, so that folders without Lambda@Edge (nearly all) are not evaluated a second time for EL2002."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if folder not in _edge_folders:
+        found = False
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(folder):
+                if entry.name.endswith((".tf", ".tf.json")) and entry.is_file():
+                    with open(entry.path, "rb") as handle:
+                        if b"lambda_function_association" in handle.read():
+                            found = True
+                            break
+        _edge_folders[folder] = found
+        while len(_edge_folders) > 64:
+            _edge_folders.popitem(last=False)
+    return _edge_folders[folder]
+
+
+def _with_edge(subject: FunctionSubject, path: str) -> FunctionSubject:
+    """A function a CloudFront distribution of its folder associates (EL2002): the distribution is another entity,
+    so it, and the function's layers and package type entry by entry, come from the folder as the CLI reads it."""
+    if not _mentions_edge(path):
+        return subject
+    found = _functions_of(path).get(subject.resource)
+    if found is None or not found.edge_distributions:
+        return subject
+    return replace(subject, edge_distributions=found.edge_distributions, layers=found.layers,
+                   package_types=found.package_types)
 
 
 def _file_of(scanned_file: str, conf: object) -> Optional[str]:
@@ -622,7 +664,7 @@ def _sls_subject(conf: dict[Any, Any], section: str, file: Optional[str]) -> Opt
 
 
 class _Evaluation:
-    """Subject and findings of the resource checked last: its eleven checks run back to back."""
+    """Subject and findings of the resource checked last: its checks run back to back."""
 
     def __init__(self) -> None:
         self.key: tuple[object, ...] = ()
@@ -700,7 +742,7 @@ class _LrrCheck:
     def _evaluate(
         self, conf: dict[Any, Any], entity_type: str, name: str, scanned: str
     ) -> Optional[tuple[Resolved, list[Finding]]]:
-        """Once per resource (its eleven checks run back to back): settings, subject, engine."""
+        """Once per resource (its checks run back to back): settings, subject, engine."""
         context = _context()
         if context is None:
             return None
@@ -716,6 +758,8 @@ class _LrrCheck:
                 subject = widen(subject, first, last)
             if isinstance(subject, FunctionSubject) and _image_package(conf) and path:
                 subject = _with_built_image(subject, path)
+            if isinstance(subject, FunctionSubject) and path and entity_type == "aws_lambda_function":
+                subject = _with_edge(subject, path)
             if isinstance(subject, FunctionSubject) and path:  # the provider block's literal Region, as the CLI
                 from .sources.terraform import region_of
 

@@ -372,7 +372,52 @@ def _function(subject: FunctionSubject, settings: Settings, catalog: Catalog) ->
     _not_offered_in_region(subject, known, settings, catalog, out)
     _base_images(subject, settings, catalog, out)
     _update_mode(subject, settings, out)
+    _edge(subject, known, out)
     return out.findings
+
+
+def _edge(subject: FunctionSubject, known: list[tuple[Value, Runtime]], out: _Collector) -> None:
+    """EL2002: a function a CloudFront distribution associates must fit Lambda@Edge's restrictions.
+
+    CloudFront's "Restrictions on Lambda@Edge" lists the runtimes it runs (catalog field ``lambda_edge``) and the
+    Lambda features it does not support; of those, this checks what a template states: the arm64 architecture,
+    layers, container images and a runtime management mode other than Auto. Each violation sits on its value.
+    """
+    if not subject.edge_distributions:
+        return
+    names = ", ".join(subject.edge_distributions)
+    plural = "s" if len(subject.edge_distributions) > 1 else ""
+    edge = f"{subject.resource} is a Lambda@Edge function (associated with CloudFront distribution{plural} {names})"
+    for value, runtime in known:
+        if not runtime.lambda_edge:
+            out.add(
+                "EL2002",
+                value,
+                f"{edge}: Lambda@Edge does not run runtime {runtime.identifier}; it runs Node.js and Python runtimes"
+                f"{_suffix(value)}",
+                runtime.identifier,
+            )
+    for arch in _strings(subject.architectures):
+        if arch.value == "arm64":
+            text = f"{edge}: Lambda@Edge does not support the arm64 architecture; use x86_64{_suffix(arch)}"
+            out.add("EL2002", arch, text)
+    for layer in subject.layers:
+        shown = f" {layer.value}" if isinstance(layer.value, str) and layer.value else ""
+        out.add("EL2002", layer, f"{edge}: Lambda@Edge does not support layers; remove layer{shown}{_suffix(layer)}")
+    for package in _strings(subject.package_types):
+        if package.value == "Image":
+            out.add(
+                "EL2002",
+                package,
+                f"{edge}: Lambda@Edge does not support container images; deploy a .zip package{_suffix(package)}",
+            )
+    for mode in _strings(subject.update_modes):
+        if mode.value in (MODE_MANUAL, MODE_FUNCTION_UPDATE):
+            out.add(
+                "EL2002",
+                mode,
+                f"{edge}: Lambda@Edge supports only the Auto runtime management mode, not {mode.value}{_suffix(mode)}",
+            )
 
 
 def deployment_regions(subject: FunctionSubject, settings: Settings) -> list[Value]:

@@ -83,6 +83,13 @@ class FunctionSubject:
     # ``provider.region``), positioned on the value; empty when the file does not say (the ``region`` setting then
     # applies). Only EL1006 reads it.
     regions: tuple[Value, ...] = ()
+    # The CloudFront distributions (logical IDs, Terraform addresses, Serverless events) that associate this function,
+    # its version or its alias in the same file: each makes it a Lambda@Edge function, which only EL2002 judges.
+    edge_distributions: tuple[str, ...] = ()
+    # One Value per entry of the function's Layers (any form: an ARN, a Ref, an expression), positioned on the entry.
+    layers: tuple[Value, ...] = ()
+    # PackageType / package_type as written (``Zip`` or ``Image``); a Serverless ``image:`` reads as ``Image``.
+    package_types: tuple[Value, ...] = ()
 
 
 @dataclass(frozen=True)

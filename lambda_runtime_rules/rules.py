@@ -81,6 +81,13 @@ RULES: tuple[RuleSpec, ...] = (
         ("lambda", "runtime", "architecture"),
     ),
     RuleSpec(
+        "EL2002", "CKV_LRR_2002", "edge-function-unsupported",
+        "Lambda@Edge function uses what Lambda@Edge does not support",
+        "A function a CloudFront distribution associates (Lambda@Edge) has a runtime Lambda@Edge does not run, the "
+        "arm64 architecture, layers, a container image, or a runtime management mode other than Auto.",
+        ("lambda", "runtime", "edge"),
+    ),
+    RuleSpec(
         "EL3001", "CKV_LRR_3001", "update-mode-forbidden",
         "Lambda runtime update mode forbidden under high compliance",
         "High compliance forbids UpdateRuntimeOn Manual (and FunctionUpdate when allow_function_update is "

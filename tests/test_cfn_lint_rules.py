@@ -94,6 +94,20 @@ EXPECTED: dict[str, tuple[tuple[str, ...], str, list[tuple[str, str, int]]]] = {
     ),
     "EL2001/pass_architectures_replace.yaml": ((), "", [("EL1002", "PassOwnArchitectures", 13)]),
     "EL2001/pass_arm64.json": ((), "", []),
+    "EL2002/fail_edge_restrictions.yaml": (
+        (),
+        "",
+        [
+            ("EL2002", "FailEdgeArm", 13),
+            ("EL2002", "FailEdgeArm", 15),
+            ("EL2002", "FailEdgeImage", 40),
+            ("EL2002", "FailEdgeJava", 23),
+            ("EL2002", "FailEdgeJava", 30),
+        ],
+    ),
+    "EL2002/fail_join_getatt.json": ((), "", [("EL2002", "FailEdgeRuby", 8)]),
+    "EL2002/fail_sam_auto_publish_alias.yaml": ((), "", [("EL2002", "FailSamEdge", 7), ("EL2002", "FailSamEdge", 9)]),
+    "EL2002/pass_edge_node_x86.yaml": ((), "", []),
     "EL3001/fail_function_update.json": (
         (HIGH, "EL3001:allow_function_update=false"),
         "",

@@ -98,8 +98,19 @@ _RMC = _maybe({"UpdateRuntimeOn": ANY, "RuntimeVersionArn": ANY}) | ANY
 _FUNCTION_PROPS = _maybe({"Runtime": ANY, "Architectures": ANY, "RuntimeManagementConfig": _RMC, "PackageType": ANY,
                           "Handler": ANY, "Layers": ANY, "CodeUri": ANY, "ImageUri": ANY})
 _LAYER_PROPS = _maybe({"CompatibleRuntimes": ANY, "CompatibleArchitectures": ANY, "ContentUri": ANY})
+# Lambda@Edge (EL2002): a distribution's associations, and the versions and aliases an ARN goes through.
+_EDGE_ARN = st.builds(lambda n, a: {"Ref": n} if a else {"Fn::GetAtt": [n, "Arn"]}, IDENT, st.booleans()) | ANY
+_ASSOCIATIONS = st.lists(_maybe({"LambdaFunctionARN": _EDGE_ARN, "EventType": ANY}) | ANY, max_size=3) | ANY
+_BEHAVIOR = _maybe({"LambdaFunctionAssociations": _ASSOCIATIONS, "TargetOriginId": ANY}) | ANY
+_DISTRIBUTION_PROPS = _maybe(
+    {"DistributionConfig": _maybe({"DefaultCacheBehavior": _BEHAVIOR, "CacheBehaviors": st.lists(_BEHAVIOR,
+                                                                                                 max_size=2) | ANY})
+     | ANY}
+)
+_VERSION_PROPS = _maybe({"FunctionName": _EDGE_ARN, "FunctionVersion": ANY})
 _TYPES = st.sampled_from(["AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::Lambda::LayerVersion",
-                          "AWS::Serverless::LayerVersion", "AWS::S3::Bucket", "AWS::IAM::Policy",
+                          "AWS::Serverless::LayerVersion", "AWS::S3::Bucket", "AWS::CloudFront::Distribution",
+                          "AWS::Lambda::Version", "AWS::Lambda::Alias", "AWS::IAM::Policy",
                           "AWS::IAM::ManagedPolicy", "AWS::IAM::Role", "AWS::IAM::User", "AWS::Organizations::Policy"]
                          ) | ANY
 # IAM policy documents (EL3004): statements with real, near and hostile actions, as mappings or JSON strings.
@@ -118,7 +129,7 @@ _POLICY_PROPS = _maybe({"PolicyDocument": POLICY_DOCUMENT, "Content": POLICY_DOC
 _RESOURCE = st.builds(
     lambda t, props, extra: {"Type": t, "Properties": props, **extra},
     _TYPES,
-    _FUNCTION_PROPS | _LAYER_PROPS | _POLICY_PROPS | ANY,
+    _FUNCTION_PROPS | _LAYER_PROPS | _DISTRIBUTION_PROPS | _VERSION_PROPS | _POLICY_PROPS | ANY,
     _maybe({"Condition": ANY, "IgnoreGlobals": ANY, "Metadata": ANY}),
 ) | ANY
 _PARAMETER = _maybe({"Type": ANY, "Default": ANY, "AllowedValues": ANY}) | ANY
@@ -140,14 +151,16 @@ CFN = st.builds(
 
 # --- Serverless ---------------------------------------------------------------------------------------------
 
-_SLS_FUNCTION = _maybe({"runtime": ANY, "architecture": ANY, "runtimeManagement": ANY, "image": ANY, "handler": ANY})
+_SLS_EVENTS = st.lists(st.builds(lambda v: {"cloudFront": v}, ANY) | ANY, max_size=3) | ANY
+_SLS_FUNCTION = _maybe({"runtime": ANY, "architecture": ANY, "runtimeManagement": ANY, "image": ANY, "handler": ANY,
+                        "events": _SLS_EVENTS, "layers": ANY, "lambdaAtEdge": _maybe({"distribution": ANY}) | ANY})
 SERVERLESS = st.builds(
     lambda service, provider, functions, extra: {"service": service, "provider": provider, "functions": functions,
                                                  **extra},
     ANY,
     _maybe({"name": st.just("aws") | ANY, "runtime": ANY, "architecture": ANY, "runtimeManagement": ANY,
             "iam": _maybe({"role": _maybe({"statements": st.lists(_STATEMENT, max_size=3) | ANY}) | ANY}) | ANY,
-            "iamRoleStatements": st.lists(_STATEMENT, max_size=3) | ANY}) | ANY,
+            "iamRoleStatements": st.lists(_STATEMENT, max_size=3) | ANY, "layers": ANY}) | ANY,
     st.dictionaries(NAMES, _SLS_FUNCTION | ANY, max_size=4) | ANY,
     _maybe({"custom": st.dictionaries(IDENT, ANY, max_size=3) | ANY,
             "layers": st.dictionaries(NAMES, _maybe({"compatibleRuntimes": ANY, "compatibleArchitectures": ANY})
@@ -187,27 +200,55 @@ HCL_EXPR = st.recursive(
 )
 _TF_TYPES = st.sampled_from(["aws_lambda_function", "awscc_lambda_function", "aws_lambda_layer_version",
                              "awscc_lambda_layer_version", "aws_lambda_runtime_management_config", "aws_s3_bucket",
-                             "aws_iam_policy", "aws_iam_role", "aws_iam_role_policy", "aws_organizations_policy"])
+                             "aws_lambda_alias", "aws_iam_policy", "aws_iam_role", "aws_iam_role_policy",
+                             "aws_organizations_policy"])
 _TF_ATTRS = st.sampled_from(["runtime", "architectures", "compatible_runtimes", "compatible_architectures",
                              "update_runtime_on", "runtime_version_arn", "runtime_management_config", "handler",
-                             "package_type", "count", "policy", "content", "type", "permissions_boundary"])
+                             "package_type", "count", "layers", "function_name", "policy", "content", "type",
+                             "permissions_boundary"])
+# Lambda@Edge (EL2002): lambda_arn of a distribution's associations, often a reference to a function or an alias.
+_TF_EDGE_ARN = HCL_EXPR | st.builds(
+    lambda kind, name, attr: f"{kind}.{name}.{attr}",
+    st.sampled_from(["aws_lambda_function", "aws_lambda_alias", "aws_s3_bucket"]),
+    IDENT,
+    st.sampled_from(["qualified_arn", "arn", "version", "function_name"]),
+)
 
 
-def _tf_file(blocks: list[tuple[str, str, dict[str, str]]], variables: dict[str, str], locals_: dict[str, str]) -> str:
+def _tf_file(
+    blocks: list[tuple[str, str, dict[str, str]]],
+    variables: dict[str, str],
+    locals_: dict[str, str],
+    edge_arns: list[str] = (),  # type: ignore[assignment]
+) -> str:
     out = [f'variable "{name}" {{\n  default = {value}\n}}\n' for name, value in variables.items()]
     if locals_:
         out.append("locals {\n" + "".join(f"  {k} = {v}\n" for k, v in locals_.items()) + "}\n")
     for rtype, name, attrs in blocks:
         body = "".join(f"  {k} = {v}\n" for k, v in attrs.items())
         out.append(f'resource "{rtype}" "{name}" {{\n{body}}}\n')
+    if edge_arns:
+        first, *rest = edge_arns
+        dynamic = "".join(
+            f'    dynamic "lambda_function_association" {{\n      content {{\n        lambda_arn = {arn}\n'
+            "      }\n    }\n"
+            for arn in rest
+        )
+        out.append(
+            'resource "aws_cloudfront_distribution" "cdn" {\n'
+            "  default_cache_behavior {\n"
+            f"    lambda_function_association {{\n      lambda_arn = {first}\n    }}\n  }}\n"
+            f"  ordered_cache_behavior {{\n{dynamic}  }}\n}}\n"
+        )
     return "".join(out)
 
 
 TERRAFORM = st.builds(
     _tf_file,
-    st.lists(st.tuples(_TF_TYPES, IDENT, st.dictionaries(_TF_ATTRS, HCL_EXPR, max_size=5)), max_size=3),
+    st.lists(st.tuples(_TF_TYPES, IDENT, st.dictionaries(_TF_ATTRS, HCL_EXPR | _TF_EDGE_ARN, max_size=5)), max_size=3),
     st.dictionaries(st.sampled_from(["r", "a", "missing"]), HCL_EXPR, max_size=2),
     st.dictionaries(st.sampled_from(["l", "loop"]), HCL_EXPR | st.just("local.loop"), max_size=2),
+    st.lists(_TF_EDGE_ARN, max_size=3),
 )
 TF_VARIABLES = st.none() | st.dictionaries(st.sampled_from(["r", "a", "missing"]), ANY, max_size=2)
 

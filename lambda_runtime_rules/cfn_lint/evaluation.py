@@ -1,4 +1,4 @@
-"""One evaluation per template, shared by the eleven rule classes of the pack.
+"""One evaluation per template, shared by every rule class of the pack.
 
 cfn-lint calls every rule's ``initialize(cfn)`` and then every rule's ``match(cfn)`` for one template at a
 time. The first ``match`` computes *all* of this pack's findings for the template (settings, catalog, subjects,

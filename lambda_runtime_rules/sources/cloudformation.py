@@ -25,7 +25,7 @@ from typing import Any, Optional, Union
 from ..loader import position
 from ..model import FunctionSubject, LayerSubject, PolicySubject, Value
 from ..suppressions import from_metadata
-from . import iam
+from . import cloudfront, iam
 
 __all__ = ["MAX_VALUES", "is_template", "subjects"]
 
@@ -38,7 +38,7 @@ _FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 _LAYER_TYPES = ("AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion")
 _SAM_FUNCTION = "AWS::Serverless::Function"
 # Everything this module reads: the loader may build other resources as bare ``{"Type": ...}``.
-RESOURCE_TYPES = frozenset(_FUNCTION_TYPES + _LAYER_TYPES)
+RESOURCE_TYPES = frozenset(_FUNCTION_TYPES + _LAYER_TYPES) | cloudfront.LINK_TYPES
 _INHERITED = "inherited from Globals"
 
 Subject = Union[FunctionSubject, LayerSubject, PolicySubject]
@@ -66,6 +66,7 @@ def subjects(template: object, file: str = "", problems: list[str] | None = None
         problems.extend(expansion.problems)
     assert isinstance(template, dict)
     resolver = _Resolver(template)
+    edges = cloudfront.edge_functions(_get(template, "Resources"))
     globals_function = _dict(_get(_dict(_get(template, "Globals")), "Function"))
     out: list[Subject] = []
     policies: list[tuple[str, dict[Any, Any], str]] = []
@@ -83,6 +84,8 @@ def subjects(template: object, file: str = "", problems: list[str] | None = None
             out.append(
                 _function(name, resource, kind, _ignore_globals(resource, inherited), resolver, file, generated_by)
             )
+            if name in edges:
+                out[-1] = replace(out[-1], edge_distributions=edges[name])  # type: ignore[arg-type]
             out[-1] = _built_image(out[-1], resource, file, problems)  # type: ignore[arg-type]
         elif kind in _LAYER_TYPES:
             out.append(_layer(name, resource, kind, resolver, file, generated_by.get(name, "")))
@@ -141,6 +144,8 @@ def _function(
         runtimes, arches, modes, arns = (
             tuple(replace(v, via=_join(v.via, note)) for v in values) for values in (runtimes, arches, modes, arns)
         )
+    layers = _layers(props, inherited, name, resolver)
+    packages = resolver.scalars(dict.get(props, "PackageType"), "")
     uses_globals = any(via for _, via in (runtime, architectures, mode, arn, config_node))
     line = position(config_node[0])[0] if config_node[0] is not None else 0
     return FunctionSubject(
@@ -154,7 +159,40 @@ def _function(
         resource_type=kind,
         applies_to=name if uses_globals else "",
         suppressions=from_metadata(resource),
+        layers=layers,
+        package_types=packages,
     )
+
+
+def _layers(props: dict[Any, Any], inherited: dict[Any, Any], name: str, resolver: _Resolver) -> tuple[Value, ...]:
+    """One Value per entry of ``Layers``, whatever its form: Lambda@Edge rejects any layer (EL2002).
+
+    SAM concatenates a list property of Globals with the function's own, so both count. An entry that is a
+    ``Ref`` shows the layer's logical ID; a ``Fn::If`` or list parameter contributes each value it can take.
+    """
+    out: list[Value] = []
+    for node, via in ((dict.get(props, "Layers"), ""), (dict.get(inherited, "Layers"), f"{_INHERITED} by {name}")):
+        items = node if isinstance(node, list) else [node] if node is not None else []
+        for item in items:
+            call = _intrinsic(item)
+            if isinstance(item, str) or (call is not None and call[0] == "Ref" and isinstance(call[1], str)):
+                shown = item if isinstance(item, str) else call[1]  # type: ignore[index]
+                if call is not None and isinstance(_get(resolver.parameters, shown), dict):
+                    reached = resolver.flat(item, via)
+                    if reached:
+                        out.extend(v for v in reached if v not in out)
+                        continue
+                line, column = position(item)
+                value = Value(str(shown), line, column, via)
+            else:
+                reached = resolver.flat(item, via)
+                if reached:
+                    out.extend(v for v in reached if v not in out)
+                    continue
+                value = Value(None, *position(item), via)
+            if value not in out:
+                out.append(value)
+    return tuple(out)
 
 
 def _built_image(

@@ -635,6 +635,28 @@ def expand(expr: Expr) -> Expr:
     return expr.expand() if isinstance(expr, Interpolation) else expr
 
 
+def refs(expr: Any, depth: int = 0) -> Iterator[Ref]:
+    """Every traversal inside an expression (templates, calls, operators, conditionals)."""
+    if depth > 32 or expr is None:
+        return
+    expr = expand(expr)
+    if isinstance(expr, Ref):
+        yield expr
+    elif isinstance(expr, Template):
+        for part in expr.parts:
+            if not isinstance(part, str):
+                yield from refs(part, depth + 1)
+    elif isinstance(expr, Call):
+        for arg in expr.args:
+            yield from refs(arg, depth + 1)
+    elif isinstance(expr, Binary):
+        yield from refs(expr.left, depth + 1)
+        yield from refs(expr.right, depth + 1)
+    elif isinstance(expr, Cond):
+        yield from refs(expr.yes, depth + 1)
+        yield from refs(expr.no, depth + 1)
+
+
 def _interpolation(source: str, at: Where, depth: int) -> Expr:
     return Interpolation(source, at, depth)
 

@@ -138,6 +138,7 @@ def _aws(provider: object) -> bool:
     return name.strip().lower() == "aws"
 
 
+_CLOUDFRONT_EVENT_DISTRIBUTION = "CloudFrontDistribution"
 # A property as found: its node and the position to report it at (the key's when the value has none).
 _Found = Optional[tuple[object, _Pos]]
 
@@ -213,7 +214,52 @@ class _Reader:
             resource_type=FUNCTION_TYPE,
             applies_to=f"functions.{name}" if runtime_via or arch_via or config_via else "",
             regions=_literal_region(provider, home),
+            edge_distributions=self.edge_distributions(function),
+            layers=self.layers(function, provider, home),
+            package_types=self.package(function, home),
         )
+
+    # ------------------------------------------------------------------------------------------- Lambda@Edge
+
+    def edge_distributions(self, function: dict[Any, Any]) -> tuple[str, ...]:
+        """What makes a function a Lambda@Edge function (EL2002): a ``cloudFront`` event (the framework then
+        creates the distribution ``CloudFrontDistribution``, its naming.getCloudFrontDistributionLogicalId), or
+        serverless-plugin-cloudfront-lambda-edge's ``lambdaAtEdge: {distribution: <logical ID>}`` (one or a list),
+        naming a distribution of ``resources``."""
+        names: list[str] = []
+        events = self.container(_found(function, "events"))
+        for event in events if isinstance(events, list) else []:
+            if isinstance(event, dict) and _get(event, "cloudFront") is not None:
+                names.append(_CLOUDFRONT_EVENT_DISTRIBUTION)
+        plugin = self.container(_found(function, "lambdaAtEdge"))
+        for entry in plugin if isinstance(plugin, list) else [plugin] if isinstance(plugin, dict) else []:
+            distribution = _get(entry, "distribution")
+            if isinstance(distribution, str) and distribution.strip():
+                names.append(distribution.strip())
+        return tuple(dict.fromkeys(names))
+
+    def layers(self, function: dict[Any, Any], provider: dict[Any, Any], home: str) -> tuple[Value, ...]:
+        """One Value per layer a function uses: its own ``layers``, else ``provider.layers`` (a function's own list
+        replaces the provider's), whatever the form of each entry (an ARN, a ``Ref``, a variable)."""
+        found, via = _own_or_inherited(function, provider, "layers")
+        node = self.container(found) if found is not None else None
+        if not isinstance(node, list):
+            return ()
+        out: list[Value] = []
+        for item in node:
+            line, column = _pos(item, found[1])  # type: ignore[index]
+            shown = item if isinstance(item, str) else None
+            value = Value(shown, line, column, via, self.value_file(item, home) if shown else "")
+            if value not in out:
+                out.append(value)
+        return tuple(out)
+
+    def package(self, function: dict[Any, Any], home: str) -> tuple[Value, ...]:
+        """``image:`` makes a container-image function (Serverless's PackageType Image)."""
+        found = _found(function, "image")
+        if found is None:
+            return ()
+        return (Value("Image", found[1][0], found[1][1], "image", ""),)
 
     def layer(self, name: str, key: object, layer: dict[Any, Any]) -> LayerSubject:
         home = _origin(layer) or self.file

@@ -658,6 +658,7 @@ def _module_subjects(
     functions: dict[str, FunctionSubject] = {}
     names: dict[str, str] = {}  # a literal function_name -> the function's address
     configs: list[tuple[str, hcl.Block, _Scope]] = []
+    edge_index: dict[str, list[int]] = {}  # aws_lambda_function.<name> -> its subjects' places in ``subjects``
     for file, block in scope.module.blocks("resource"):
         if only_files is not None and file not in only_files:
             continue
@@ -678,9 +679,12 @@ def _module_subjects(
             subject = _with_region(subject, rtype, block, scope.module)
         subjects.append(subject)
         if isinstance(subject, FunctionSubject) and rtype == "aws_lambda_function":
+            edge_index.setdefault(f"{rtype}.{name}", []).append(len(subjects) - 1)
             functions[f"aws_lambda_function.{name}"] = subject
             for value in evaluator.values(block.body.get("function_name"), instance):
                 names.setdefault(str(value.value), f"aws_lambda_function.{name}")
+    if edge_index:
+        _mark_edge(scope, subjects, edge_index)
     for file, block, instance in configs:
         _runtime_management(evaluator, instance, block, file, subjects, functions, names)
     if evaluator.policies:
@@ -692,6 +696,16 @@ def _module_subjects(
             continue
         subjects.extend(_call_subjects(evaluator, scope, file, block, depth, seen))
     return subjects
+
+
+def _mark_edge(scope: _Scope, subjects: list[Subject], index: dict[str, list[int]]) -> None:
+    """Name, on each function a CloudFront distribution of this module associates, that distribution (EL2002)."""
+    from .terraform_edge import edge_functions
+
+    for key, distributions in edge_functions(scope.module).items():
+        named = tuple(_address(scope, *name.split(".", 1)) for name in distributions)
+        for place in index.get(key, ()):
+            subjects[place] = replace(subjects[place], edge_distributions=named)  # type: ignore[arg-type]
 
 
 def _resource_subject(
@@ -723,6 +737,8 @@ def _resource_subject(
     image = bool(package) and all(v.value == "Image" for v in package)
     if image:
         runtimes = ()  # an image function has no runtime: the provider ignores one written beside it
+    from .terraform_edge import layers
+
     subject = FunctionSubject(
         resource=resource,
         runtimes=runtimes,
@@ -732,6 +748,8 @@ def _resource_subject(
         line=line,
         file=file,
         resource_type=rtype,
+        layers=layers(evaluator, scope, body.get("layers")),
+        package_types=package,
     )
     if image:
         from .terraform_images import built_from

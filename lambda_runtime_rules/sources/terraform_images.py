@@ -19,8 +19,7 @@ argument where it is written), naming the function, exactly as for SAM and Serve
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..model import FunctionSubject, Value
 from . import hcl
@@ -56,28 +55,6 @@ def built_from(evaluator: _Evaluator, scope: _Scope, image_uri: Optional[hcl.Exp
     )
 
 
-def _refs(expr: Any, depth: int = 0) -> Iterator[hcl.Ref]:
-    """Every traversal inside an expression (templates, calls, operators, conditionals)."""
-    if depth > 32 or expr is None:
-        return
-    expr = hcl.expand(expr)
-    if isinstance(expr, hcl.Ref):
-        yield expr
-    elif isinstance(expr, hcl.Template):
-        for part in expr.parts:
-            if not isinstance(part, str):
-                yield from _refs(part, depth + 1)
-    elif isinstance(expr, hcl.Call):
-        for arg in expr.args:
-            yield from _refs(arg, depth + 1)
-    elif isinstance(expr, hcl.Binary):
-        yield from _refs(expr.left, depth + 1)
-        yield from _refs(expr.right, depth + 1)
-    elif isinstance(expr, hcl.Cond):
-        yield from _refs(expr.yes, depth + 1)
-        yield from _refs(expr.no, depth + 1)
-
-
 def _block(scope: _Scope, kind: str, labels: tuple[str, ...]) -> Optional[hcl.Block]:
     for _, block in scope.module.blocks(kind):
         if block.labels == labels:
@@ -96,7 +73,7 @@ def _one(evaluator: _Evaluator, expr: Optional[hcl.Expr], scope: _Scope) -> Opti
 def _build(evaluator: _Evaluator, scope: _Scope, expr: hcl.Expr, depth: int) -> Optional[Build]:
     if depth > _MAX_DEPTH:
         return None
-    for ref in _refs(expr):
+    for ref in hcl.refs(expr):
         path = ref.path
         if len(path) < 2 or not isinstance(path[0], str) or not isinstance(path[1], str):
             continue
