@@ -252,7 +252,10 @@ def test_the_real_loader_registers_every_check_for_every_framework(fixture_scan,
     seen = {check for (kind, _), checks in verdicts(reports).items() if kind == framework for check in checks}
     # A plan's resources carry values, not the references that tie a distribution to its function: EL2002 is not
     # judged on plans (the README says so), so the plan fixture has no verdict for it.
-    assert seen == (ALL_IDS - {"CKV_LRR_2002"} if framework == "terraform_plan" else ALL_IDS)
+    # EL3004 judges IAM policies only under high compliance (UNKNOWN, left out, otherwise): test_iam_policies.py
+    # proves the real loader registers it for terraform, cloudformation and serverless on its own fixtures.
+    expected = ALL_IDS - {"CKV_LRR_3004"}
+    assert seen == (expected - {"CKV_LRR_2002"} if framework == "terraform_plan" else expected)
 
 
 def test_records_carry_name_severity_and_guideline(fixture_scan):
@@ -289,7 +292,9 @@ def test_every_check_has_passing_and_failing_fixtures_per_framework():
         rows += [_high_compliance(checks) for checks in rows]  # EL3001 fails only under high compliance
         # CKV_LRR_1006 needs a Region (these fixtures have none): its passing and failing resources per framework
         # run through the real Checkov in test_region.py::test_parity_cli_cfn_lint_checkov.
-        for check in ALL_IDS - {"CKV_LRR_1006"}:
+        # CKV_LRR_3004 judges IAM policies under high compliance only: its passing and failing resources per framework
+        # are fixtures/checkov_iam, through the real Checkov in test_iam_policies.py::test_checkov_verdicts.
+        for check in ALL_IDS - {"CKV_LRR_1006", "CKV_LRR_3004"}:
             outcomes = {checks.get(check) for checks in rows}
             assert {"PASSED", "FAILED"} <= outcomes, (framework, check)
 
@@ -327,7 +332,7 @@ def test_run_all_external_checks_keeps_ours_when_check_narrows_the_set():
     narrowed, _ = run_checkov(base, environment())
     assert verdicts(narrowed) == {}
     everything, _ = run_checkov([*base, "--run-all-external-checks"], environment())
-    assert {c for checks in verdicts(everything).values() for c in checks} == ALL_IDS
+    assert {c for checks in verdicts(everything).values() for c in checks} == ALL_IDS - {"CKV_LRR_3004"}  # not HC
 
 
 def test_hard_fail_on_high_severity_only():
@@ -351,19 +356,23 @@ def test_loader_puts_no_shadowing_module_on_sys_path():
         "from checkov.cloudformation.checks.resource.registry import cfn_registry\n"
         "from checkov.serverless.checks.function.registry import function_registry\n"
         "from checkov.serverless.checks.layer.registry import layer_registry\n"
+        "from checkov.serverless.checks.provider.registry import provider_registry\n"
+        "from checkov.terraform.checks.data.registry import data_registry\n"
         f"resource_registry.load_external_checks({str(CHECKS_DIR)!r})\n"
         "import importlib; sys.modules.pop('checkov', None); again = importlib.import_module('checkov')\n"
         "assert again.__file__ == checkov.__file__, (again.__file__, checkov.__file__)\n"
-        "for registry in (resource_registry, cfn_registry, function_registry, layer_registry):\n"
+        "for registry in (resource_registry, cfn_registry, function_registry, layer_registry, provider_registry,\n"
+        "                 data_registry):\n"
         "    print(sorted({c.id for _, c in registry.all_checks() if c.id.startswith('CKV_LRR_')}))\n"
     )
     completed = subprocess.run([sys.executable, "-c", script], env=environment(), capture_output=True, text=True,
                                check=False)
     assert completed.returncode == 0, completed.stderr
     lines = completed.stdout.splitlines()
-    function_ids = sorted(s.checkov_id for s in RULES if s.code not in ("WL4001", "EL4002"))
+    function_ids = sorted(s.checkov_id for s in RULES if s.code not in ("WL4001", "EL4002", "EL3004"))
     assert lines == [str(sorted(ALL_IDS)), str(sorted(ALL_IDS)), str(function_ids),
-                     str(["CKV_LRR_1005", "CKV_LRR_4001", "CKV_LRR_4002"])]
+                     str(["CKV_LRR_1005", "CKV_LRR_4001", "CKV_LRR_4002"]), str(["CKV_LRR_3004"]),
+                     str(["CKV_LRR_3004"])]
 
 
 def test_a_missing_package_is_reported_not_swallowed(tmp_path):

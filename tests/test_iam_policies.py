@@ -119,6 +119,7 @@ CLI_EXPECTED = {
         ("EL3004", "FailSamFunction", 51),
     ],
     "serverless/serverless.yml": [("EL3004", "provider", 12), ("EL3004", "provider", 16)],
+    "serverless_pass/serverless.yml": [],
     "terraform/main.tf": [
         ("EL3004", "aws_iam_policy.FailJsonencode", 4),
         ("EL3004", "aws_iam_role.FailInline", 59),
@@ -187,7 +188,7 @@ CHECKOV_EXPECTED = {
     ("cloudformation", "AWS::IAM::Policy.PassAdministrator"): "PASSED",
     ("cloudformation", "AWS::IAM::User.PassOtherActions"): "PASSED",
     # UnknownImportedAction and UnknownSamManagedOnly: UNKNOWN, left out of the report
-    ("serverless", "provider"): "FAILED",
+    ("serverless", "provider"): "FAILED",  # serverless_pass/: test_checkov_serverless_provider_passes_and_fails
     ("terraform", "aws_iam_policy.FailJsonencode"): "FAILED",
     ("terraform", "aws_iam_role_policy.FailHeredoc"): "FAILED",
     ("terraform", "aws_iam_user_policy.FailLiteralJson"): "FAILED",
@@ -204,7 +205,8 @@ CHECKOV_EXPECTED = {
 def checkov_iam() -> dict[tuple[str, str], dict[str, str]]:
     from test_checkov_checks import CHECKS_DIR, environment, run_checkov, verdicts
 
-    args = ["-d", str(IAM), "--framework", "terraform", "cloudformation", "serverless",
+    args = ["-d", str(IAM / "cloudformation"), "-d", str(IAM / "terraform"), "-d", str(IAM / "serverless"),
+            "--framework", "terraform", "cloudformation", "serverless",
             "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_LRR_3004"]
     reports, stderr = run_checkov(args, environment(high_compliance="true"))
     assert "Traceback" not in stderr
@@ -213,6 +215,20 @@ def checkov_iam() -> dict[tuple[str, str], dict[str, str]]:
 
 def test_checkov_verdicts(checkov_iam: dict[tuple[str, str], dict[str, str]]) -> None:
     assert {key: checks["CKV_LRR_3004"] for key, checks in checkov_iam.items()} == CHECKOV_EXPECTED
+
+
+def test_checkov_serverless_provider_passes_and_fails() -> None:
+    """Both Serverless fixtures' entity is ``provider``: one Checkov run each (Checkov 3.3.30's Serverless runner
+    given two ``-d`` folders reports the first folder's file for both)."""
+    from test_checkov_checks import CHECKS_DIR, environment, records, run_checkov
+
+    found = set()
+    for folder in ("serverless", "serverless_pass"):
+        args = ["-d", str(IAM / folder), "--framework", "serverless",
+                "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_LRR_3004"]
+        reports, _ = run_checkov(args, environment(high_compliance="true"))
+        found |= {(Path(r["file_abs_path"]).parent.name, r["resource"], label) for _, label, r in records(reports)}
+    assert found == {("serverless", "provider", "FAILED"), ("serverless_pass", "provider", "PASSED")}
 
 
 def test_checkov_fails_exactly_what_the_cli_reports(checkov_iam: dict[tuple[str, str], dict[str, str]]) -> None:
@@ -229,3 +245,61 @@ def test_checkov_outside_high_compliance_reports_nothing() -> None:
             "--external-checks-dir", str(CHECKS_DIR), "--check", "CKV_LRR_3004"]
     reports, _ = run_checkov(args, environment())
     assert verdicts(reports) == {}
+
+
+# --- report: the control section -----------------------------------------------------------------------------
+
+
+def test_report_names_the_controls_and_counts_what_allows_the_action() -> None:
+    from lambda_runtime_rules.commands.report import collect_all, render_markdown
+    from lambda_runtime_rules.commands.report_html import render_html
+
+    rows, errors, controls = collect_all([str(IAM)], HIGH, CATALOG)
+    assert not errors
+    assert [(c.kind, c.resource, Path(c.file).name, c.line) for c in controls.found] == [
+        ("service control policy", "DenyRuntimeManagement", "template.yaml", 108),
+        ("service control policy", "data.aws_iam_policy_document.PassDeny", "main.tf", 78),
+    ]
+    assert (controls.allowing, controls.policies) == (10, 19)
+    text = render_markdown(rows, HIGH, CATALOG, controls)
+    section = text.split("## High-compliance control\n", 1)[1]
+    assert "- service control policy DenyRuntimeManagement at " in section
+    assert "10 of 19 IAM policies read allow lambda:PutRuntimeManagementConfig (EL3004)." in section
+    assert '<div id="control">' in render_html(rows, HIGH, CATALOG, controls)
+
+
+def test_report_says_when_the_control_is_missing(tmp_path: Path) -> None:
+    from lambda_runtime_rules.commands.report import collect_all, render_markdown
+
+    (tmp_path / "template.yaml").write_text((IAM / "cloudformation" / "template.yaml").read_text().split(
+        "  DenyRuntimeManagement:")[0])
+    rows, _errors, controls = collect_all([str(tmp_path)], HIGH, CATALOG)
+    assert controls.found == []
+    assert "No service control policy or permissions boundary in the checked files denies" in render_markdown(
+        rows, HIGH, CATALOG, controls)
+
+
+def test_report_without_policies_or_high_compliance_has_no_section() -> None:
+    from lambda_runtime_rules.commands.report import collect_all, render_markdown
+
+    settings = Settings(as_of=AS_OF)
+    rows, _errors, controls = collect_all([str(ROOT / "examples")], settings, CATALOG)
+    assert "High-compliance control" not in render_markdown(rows, settings, CATALOG, controls)
+
+
+def test_a_permissions_boundary_that_denies_is_a_control(tmp_path: Path) -> None:
+    from lambda_runtime_rules.commands.report import collect_all
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_iam_policy" "boundary" {\n'
+        '  policy = jsonencode({ Statement = [{ Effect = "Deny", Action = "lambda:Put*", Resource = "*" }] })\n'
+        "}\n"
+        'resource "aws_iam_role" "r" {\n'
+        "  assume_role_policy   = \"{}\"\n"
+        "  permissions_boundary = aws_iam_policy.boundary.arn\n"
+        "}\n"
+    )
+    _rows, _errors, controls = collect_all([str(tmp_path)], HIGH, CATALOG)
+    assert [(c.kind, c.resource, c.line) for c in controls.found] == [
+        ("permissions boundary", "aws_iam_policy.boundary", 2)
+    ]

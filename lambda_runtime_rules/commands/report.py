@@ -34,7 +34,7 @@ from ..engine import (
 )
 from ..images import display as image_display
 from ..images import match, parse
-from ..model import FunctionSubject, LayerSubject, Subject, Value
+from ..model import FunctionSubject, LayerSubject, PolicySubject, Subject, Value
 from ..output import printable, valid_unicode
 from ..scan import InputError, built_dockerfiles, iter_files, judged_through_functions, load_subjects, module_folders
 from ..settings import Settings
@@ -85,7 +85,49 @@ def _strings(values: tuple[Value, ...]) -> list[str]:
     return [str(v.value) for v in values if isinstance(v.value, str)]
 
 
+@dataclass(frozen=True)
+class Control:
+    """A policy in the checked files that denies lambda:PutRuntimeManagementConfig: the control AWS recommends
+    for high compliance (an SCP across the organisation) or a permissions boundary that does the same."""
+
+    file: str
+    line: int
+    resource: str
+    kind: str  # "service control policy" or "permissions boundary"
+    conditional: bool  # the deny has a Condition: it does not always apply
+
+
+@dataclass
+class Controls:
+    """The report's high-compliance section: the controls found and how many policies allow the action."""
+
+    found: list[Control]
+    allowing: int  # IAM policies with an EL3004 finding under the run's settings (high compliance only)
+    policies: int  # IAM policies read at all
+
+    def shown(self, settings: Settings) -> bool:
+        """The section is for high compliance, or for files that hold IAM policies at all: not noise elsewhere."""
+        return settings.high_compliance or self.policies > 0
+
+
+_CONTROL_KINDS = {"scp": "service control policy", "boundary": "permissions boundary"}
+
+
+def _controls_of(subject: PolicySubject) -> list[Control]:
+    from ..engine import denying_statements
+
+    if subject.kind not in _CONTROL_KINDS:
+        return []
+    return [
+        Control(s.file or subject.file, s.line or subject.line, subject.resource, _CONTROL_KINDS[subject.kind],
+                s.conditional)
+        for s in denying_statements(subject)[:1]
+    ]
+
+
 def _rows_for(subject: Subject, settings: Settings, catalog: Catalog) -> list[Row]:
+    if isinstance(subject, PolicySubject):  # in the control section, not the inventory
+        return []
     if isinstance(subject, LayerSubject):
         kind, runtimes = "layer", subject.compatible_runtimes
         architectures, mode = tuple(dict.fromkeys(_strings(subject.compatible_architectures))), ""
@@ -186,6 +228,15 @@ def _row(
 
 def collect(paths: list[str], settings: Settings, catalog: Catalog) -> tuple[list[Row], list[str]]:
     """Rows for every function and layer under ``paths``, and one error line per unreadable file."""
+    rows, errors, _controls = collect_all(paths, settings, catalog)
+    return rows, errors
+
+
+def collect_all(paths: list[str], settings: Settings, catalog: Catalog) -> tuple[list[Row], list[str], Controls]:
+    """``collect``, plus the high-compliance control section (IAM policies are read whatever the settings)."""
+    from ..engine import evaluate
+
+    controls = Controls([], 0, 0)
     rows: list[Row] = []
     errors: list[str] = []
     files = iter_files(paths)
@@ -193,7 +244,7 @@ def collect(paths: list[str], settings: Settings, catalog: Catalog) -> tuple[lis
     loaded: list[tuple[Path, str, list[Subject]]] = []
     for path in files:
         try:
-            kind, subjects = load_subjects(path, as_module=str(path.parent) in modules)
+            kind, subjects = load_subjects(path, as_module=str(path.parent) in modules, policies=True)
         except InputError as exc:
             errors.append(str(exc))
             if exc.partial is None:
@@ -208,9 +259,41 @@ def collect(paths: list[str], settings: Settings, catalog: Catalog) -> tuple[lis
         if judged_through_functions(str(path), kind, built):  # its row is the function's, as in check
             continue
         for subject in subjects:
+            if isinstance(subject, PolicySubject):
+                controls.policies += 1
+                controls.found.extend(_controls_of(subject))
+                controls.allowing += bool(evaluate(subject, settings, catalog))
             rows.extend(_rows_for(subject, settings, catalog))
     rows.sort(key=lambda r: r.sort_key)
-    return rows, errors
+    controls.found.sort(key=lambda c: (c.file, c.line, c.resource))
+    return rows, errors, controls
+
+
+CONTROL_HEADING = "High-compliance control"
+
+
+def control_lines(controls: Controls, settings: Settings) -> list[str]:
+    """The section's sentences, as plain text (Markdown and HTML render them): whether the checked files deny
+    lambda:PutRuntimeManagementConfig in an SCP or a permissions boundary, where, and what still allows it."""
+    action = "lambda:PutRuntimeManagementConfig"
+    out: list[str] = []
+    if controls.found:
+        out.append(f"The checked files deny {action}, the control AWS recommends for high compliance, in:")
+        for c in controls.found:
+            where = f"{c.file}:{c.line}" if c.line else c.file
+            note = " (with a Condition: it does not always apply)" if c.conditional else ""
+            out.append(f"- {c.kind} {c.resource} at {where}{note}")
+    else:
+        out.append(
+            f"No service control policy or permissions boundary in the checked files denies {action}: the control "
+            "AWS recommends for high compliance (an SCP across the organisation, exceptions case by case) is not "
+            "here; it may live in another repository."
+        )
+    if settings.high_compliance:
+        out.append(f"{controls.allowing} of {controls.policies} IAM policies read allow {action} (EL3004).")
+    else:
+        out.append(f"{controls.policies} IAM policies read; EL3004 judges them only under high compliance.")
+    return out
 
 
 def summary(rows: list[Row]) -> str:
@@ -257,7 +340,9 @@ def _escape(text: str) -> str:
     return printable(text).replace("|", "\\|")
 
 
-def render_markdown(rows: list[Row], settings: Settings, catalog: Catalog) -> str:
+def render_markdown(
+    rows: list[Row], settings: Settings, catalog: Catalog, controls: Controls | None = None
+) -> str:
     header = [name for name, _ in MARKDOWN_COLUMNS]
     lines = [
         f"# Lambda runtime report (as of {settings.as_of}; catalog reviewed {catalog.reviewed})",
@@ -269,11 +354,16 @@ def render_markdown(rows: list[Row], settings: Settings, catalog: Catalog) -> st
     if stale:
         lines[2:2] = [f"> **Warning:** {_escape(stale[0].upper() + stale[1:])}.", ""]
     if not rows:
-        return "\n".join([*lines, "No Lambda functions or layers found."]) + "\n"
-    lines.append("| " + " | ".join(header) + " |")
-    lines.append("|" + "|".join("---" for _ in header) + "|")
-    for row in rows:
-        lines.append("| " + " | ".join(_escape(get(row)) for _, get in MARKDOWN_COLUMNS) + " |")
+        lines.append("No Lambda functions or layers found.")
+    else:
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "|".join("---" for _ in header) + "|")
+        for row in rows:
+            lines.append("| " + " | ".join(_escape(get(row)) for _, get in MARKDOWN_COLUMNS) + " |")
+    if controls is not None and controls.shown(settings):
+        lines.extend(["", f"## {CONTROL_HEADING}", ""])
+        lines.extend(_escape(line) if not line.startswith("- ") else "- " + _escape(line[2:])
+                     for line in control_lines(controls, settings))
     return "\n".join(lines) + "\n"
 
 
@@ -307,7 +397,7 @@ def run(args: argparse.Namespace) -> int:
     stale = stale_catalog_warning(settings, catalog)
     if stale:  # as check says it: a report on an old catalog must not look authoritative
         print(f"lambda-runtime-rules: warning: {stale}", file=sys.stderr)
-    rows, errors = collect(list(args.paths), settings, catalog)
+    rows, errors, controls = collect_all(list(args.paths), settings, catalog)
     for error in errors:
         print(f"lambda-runtime-rules: {error}", file=sys.stderr)
     if args.format == "csv":
@@ -317,8 +407,8 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "html":
         from .report_html import render_html  # imported here: report_html builds on this module's rows
 
-        text = render_html(rows, settings, catalog)
+        text = render_html(rows, settings, catalog, controls)
     else:
-        text = render_markdown(rows, settings, catalog)
+        text = render_markdown(rows, settings, catalog, controls)
     sys.stdout.write(text)
     return EXIT_USAGE if errors else EXIT_OK

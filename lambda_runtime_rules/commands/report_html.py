@@ -21,7 +21,7 @@ from ..catalog import Catalog, Runtime
 from ..engine import PREVIEW, Phase, phase
 from ..output import printable
 from ..settings import Settings
-from .report import MARKDOWN_COLUMNS, Row, summary
+from .report import CONTROL_HEADING, MARKDOWN_COLUMNS, Controls, Row, control_lines, summary
 
 # Layout of the timeline, in SVG user units (the SVG scales to the page's width).
 WIDTH = 1000
@@ -236,8 +236,19 @@ def _off_timeline(rows: list[Row], catalog: Catalog) -> str:
     return f'<p class="off-timeline">Not on the timeline: {parts}.</p>'
 
 
-def render_html(rows: list[Row], settings: Settings, catalog: Catalog) -> str:
+def render_html(rows: list[Row], settings: Settings, catalog: Catalog, controls: Controls | None = None) -> str:
     """The whole page; its table has the Markdown report's columns."""
+    section: list[str] = []
+    if controls is not None and controls.shown(settings):
+        lines = control_lines(controls, settings)
+        items = "".join(f"<li>{_text(line[2:])}</li>" for line in lines if line.startswith("- "))
+        section = [f"<h2>{_text(CONTROL_HEADING)}</h2>", '<div id="control">']
+        for line in lines:
+            if not line.startswith("- "):
+                section.append(f"<p>{_text(line)}</p>")
+                if items and line.endswith(":"):
+                    section.append(f"<ul>{items}</ul>")
+        section.append("</div>")
     columns, summary_line = MARKDOWN_COLUMNS, summary(rows)
     title = f"Lambda runtime report (as of {settings.as_of.isoformat()})"
     head = "".join(f"<th>{_text(name)}</th>" for name, _ in columns)
@@ -273,6 +284,7 @@ def render_html(rows: list[Row], settings: Settings, catalog: Catalog) -> str:
             _off_timeline(rows, catalog),
             "<h2>Inventory</h2>",
             table,
+            *section,
             "</body>",
             "</html>",
             "",
