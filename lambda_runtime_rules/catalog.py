@@ -7,25 +7,23 @@ dicts. It is loaded once per process (``default_catalog``), however many rules o
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from packaging.version import Version
-
+from . import bundled
 from .files import FileProblem, read_text
 
 if TYPE_CHECKING:
+    from packaging.version import Version
+
     from .regions import RegionTable
 
-DATA_PACKAGE = "lambda_runtime_rules.rules_data"
 CATALOG_FILE = "catalog.json"
 SCHEMA_FILE = "catalog.schema.json"
 # sha256 of (schema bytes + catalog bytes) that passed full validation, written by scripts/stamp_catalog.py
@@ -82,7 +80,12 @@ class Runtime:
 
     @cached_property
     def order_key(self) -> tuple[Version, int, str]:
-        """Newer sorts later: version first (3.9 < 3.10), then the OS generation (java8 < java8.al2)."""
+        """Newer sorts later: version first (3.9 < 3.10), then the OS generation (java8 < java8.al2).
+
+        packaging is imported here, on the first comparison (upgrade advice), not with the catalog: a clean run
+        never compares two runtimes."""
+        from packaging.version import Version
+
         return (Version(self.version), _OS_RANK.get(self.os or "", 0), self.identifier)
 
     @property
@@ -159,22 +162,16 @@ class Catalog:
         return len(self.runtimes)
 
 
-def _data_text(name: str) -> str:
-    """Read a bundled data file: from the installed package, or from ``rules_data/`` in a source checkout."""
-    try:
-        return resources.files(DATA_PACKAGE).joinpath(name).read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        return (Path(__file__).resolve().parent.parent / "rules_data" / name).read_text(encoding="utf-8")
-
-
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
     """The catalog's JSON Schema, as bundled."""
-    return json.loads(_data_text(SCHEMA_FILE))
+    return json.loads(bundled.text(SCHEMA_FILE))
 
 
 def _overlay_schema() -> dict[str, Any]:
     """Overlays may give only the fields they change for a known identifier: relax the required lists."""
+    import copy
+
     relaxed = copy.deepcopy(schema())
     relaxed["required"] = ["runtimes"]
     relaxed["$defs"]["runtime"]["required"] = ["identifier"]
@@ -241,6 +238,8 @@ def _record(entry: Mapping[str, Any]) -> Runtime:
 
 
 def _merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    import copy
+
     merged = copy.deepcopy(base)
     by_id = {e["identifier"]: e for e in merged["runtimes"]}
     for entry in overlay.get("runtimes", []):
@@ -305,7 +304,7 @@ def _build(document: object, origin: str, overlay: object, overlay_origin: str) 
 
 def bundled_document() -> dict[str, Any]:
     """The bundled catalog as raw JSON (for ``catalog validate`` and the refresh tool)."""
-    return json.loads(_data_text(CATALOG_FILE))
+    return json.loads(bundled.text(CATALOG_FILE))
 
 
 def fingerprint(schema_text: str, catalog_text: str) -> str:
@@ -318,12 +317,12 @@ def fingerprint(schema_text: str, catalog_text: str) -> str:
 
 def bundled_fingerprint() -> str:
     """What the stamp must say for the bundled schema and catalog as they are now."""
-    return fingerprint(_data_text(SCHEMA_FILE), _data_text(CATALOG_FILE))
+    return fingerprint(bundled.text(SCHEMA_FILE), bundled.text(CATALOG_FILE))
 
 
 def _stamped() -> bool:
     try:
-        return _data_text(STAMP_FILE).strip() == bundled_fingerprint()
+        return bundled.text(STAMP_FILE).strip() == bundled_fingerprint()
     except (OSError, ModuleNotFoundError):
         return False
 

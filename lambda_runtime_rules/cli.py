@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import errno
 import importlib
 import io
@@ -41,6 +40,8 @@ class _Parser(argparse.ArgumentParser):
 
 def _unrecognized(parser: _Parser, extras: Sequence[str]) -> NoReturn:
     """'unrecognized arguments: --high (did you mean --high-compliance?)', naming the sub-command's options."""
+    import difflib  # only a mistyped command line pays for it
+
     words = []
     for extra in extras:
         name = extra.split("=", 1)[0]

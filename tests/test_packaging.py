@@ -131,8 +131,8 @@ def test_installed_wheel_loads_its_own_module_data(wheel, tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
                    check=True, capture_output=True, text=True)
     code = (
-        "import lambda_runtime_rules.known_modules as k, lambda_runtime_rules.catalog as c;"
-        "print(c.resources.files(c.DATA_PACKAGE).joinpath(k.DATA_FILE));"
+        "import lambda_runtime_rules.known_modules as k, lambda_runtime_rules.bundled as b;"
+        "print(b.path(k.DATA_FILE));"
         "print(k.find_module('terraform-aws-modules/lambda/aws').name)"
     )
     env = {**os.environ, "PYTHONPATH": str(target)}

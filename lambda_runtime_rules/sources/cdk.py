@@ -66,7 +66,6 @@ SKIP_DIRS = frozenset(
 
 _MODULE_MARKERS = (b"aws-lambda", b"aws_lambda", b"awslambda", b"services.lambda", b"AWS.Lambda")
 _MAX_DEPTH = 32
-_DATA_PACKAGE = "lambda_runtime_rules.rules_data"
 
 
 def language_of(path: Union[str, Path]) -> str:
@@ -112,12 +111,9 @@ def _token(constant: str, language: str) -> str:
 
 
 def _data_text(name: str) -> str:
-    from importlib import resources
+    from ..bundled import text
 
-    try:
-        return resources.files(_DATA_PACKAGE).joinpath(name).read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        return (Path(__file__).resolve().parents[2] / "rules_data" / name).read_text(encoding="utf-8")
+    return text(name)
 
 
 @dataclass(frozen=True)
