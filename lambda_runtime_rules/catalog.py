@@ -20,8 +20,6 @@ from . import bundled
 from .files import FileProblem, read_text
 
 if TYPE_CHECKING:
-    from packaging.version import Version
-
     from .regions import RegionTable
 
 CATALOG_FILE = "catalog.json"
@@ -42,6 +40,17 @@ _OS_RANK = {"amazon-linux": 1, "amazon-linux-2": 2, "amazon-linux-2023": 3}
 
 class CatalogError(Exception):
     """A catalog or overlay that cannot be used; ``str()`` is one line naming the file and the problem."""
+
+
+def release(version: str) -> tuple[int, ...]:
+    """A catalog ``version`` (digits and dots, by the schema) as numbers, ordered and equal as packaging.version
+    orders such a release: ``3.9 < 3.10``, ``1.0 == 1`` (trailing zeros dropped, as packaging does). Importing
+    packaging for it cost a fresh process 2-3 ms, and the schema allows nothing (pre-releases, epochs, local
+    labels) that would need it."""
+    numbers = [int(part) for part in version.split(".")]
+    while numbers and numbers[-1] == 0:
+        numbers.pop()
+    return tuple(numbers)
 
 
 @dataclass(frozen=True)
@@ -79,14 +88,9 @@ class Runtime:
     image: Image | None = None  # its AWS Lambda base image, when AWS published one
 
     @cached_property
-    def order_key(self) -> tuple[Version, int, str]:
-        """Newer sorts later: version first (3.9 < 3.10), then the OS generation (java8 < java8.al2).
-
-        packaging is imported here, on the first comparison (upgrade advice), not with the catalog: a clean run
-        never compares two runtimes."""
-        from packaging.version import Version
-
-        return (Version(self.version), _OS_RANK.get(self.os or "", 0), self.identifier)
+    def order_key(self) -> tuple[tuple[int, ...], int, str]:
+        """Newer sorts later: version first (3.9 < 3.10), then the OS generation (java8 < java8.al2)."""
+        return (release(self.version), _OS_RANK.get(self.os or "", 0), self.identifier)
 
     @property
     def os_label(self) -> str:
