@@ -7,25 +7,21 @@ dicts. It is loaded once per process (``default_catalog``), however many rules o
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from packaging.version import Version
-
+from . import bundled
 from .files import FileProblem, read_text
 
 if TYPE_CHECKING:
     from .regions import RegionTable
 
-DATA_PACKAGE = "lambda_runtime_rules.rules_data"
 CATALOG_FILE = "catalog.json"
 SCHEMA_FILE = "catalog.schema.json"
 # sha256 of (schema bytes + catalog bytes) that passed full validation, written by scripts/stamp_catalog.py
@@ -44,6 +40,17 @@ _OS_RANK = {"amazon-linux": 1, "amazon-linux-2": 2, "amazon-linux-2023": 3}
 
 class CatalogError(Exception):
     """A catalog or overlay that cannot be used; ``str()`` is one line naming the file and the problem."""
+
+
+def release(version: str) -> tuple[int, ...]:
+    """A catalog ``version`` (digits and dots, by the schema) as numbers, ordered and equal as packaging.version
+    orders such a release: ``3.9 < 3.10``, ``1.0 == 1`` (trailing zeros dropped, as packaging does). Importing
+    packaging for it cost a fresh process 2-3 ms, and the schema allows nothing (pre-releases, epochs, local
+    labels) that would need it."""
+    numbers = [int(part) for part in version.split(".")]
+    while numbers and numbers[-1] == 0:
+        numbers.pop()
+    return tuple(numbers)
 
 
 @dataclass(frozen=True)
@@ -82,9 +89,9 @@ class Runtime:
     lambda_edge: bool = False  # Lambda@Edge runs functions on it (CloudFront's restrictions page; EL2002)
 
     @cached_property
-    def order_key(self) -> tuple[Version, int, str]:
+    def order_key(self) -> tuple[tuple[int, ...], int, str]:
         """Newer sorts later: version first (3.9 < 3.10), then the OS generation (java8 < java8.al2)."""
-        return (Version(self.version), _OS_RANK.get(self.os or "", 0), self.identifier)
+        return (release(self.version), _OS_RANK.get(self.os or "", 0), self.identifier)
 
     @property
     def os_label(self) -> str:
@@ -160,22 +167,16 @@ class Catalog:
         return len(self.runtimes)
 
 
-def _data_text(name: str) -> str:
-    """Read a bundled data file: from the installed package, or from ``rules_data/`` in a source checkout."""
-    try:
-        return resources.files(DATA_PACKAGE).joinpath(name).read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        return (Path(__file__).resolve().parent.parent / "rules_data" / name).read_text(encoding="utf-8")
-
-
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
     """The catalog's JSON Schema, as bundled."""
-    return json.loads(_data_text(SCHEMA_FILE))
+    return json.loads(bundled.text(SCHEMA_FILE))
 
 
 def _overlay_schema() -> dict[str, Any]:
     """Overlays may give only the fields they change for a known identifier: relax the required lists."""
+    import copy
+
     relaxed = copy.deepcopy(schema())
     relaxed["required"] = ["runtimes"]
     relaxed["$defs"]["runtime"]["required"] = ["identifier"]
@@ -243,6 +244,8 @@ def _record(entry: Mapping[str, Any]) -> Runtime:
 
 
 def _merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    import copy
+
     merged = copy.deepcopy(base)
     by_id = {e["identifier"]: e for e in merged["runtimes"]}
     for entry in overlay.get("runtimes", []):
@@ -307,7 +310,7 @@ def _build(document: object, origin: str, overlay: object, overlay_origin: str) 
 
 def bundled_document() -> dict[str, Any]:
     """The bundled catalog as raw JSON (for ``catalog validate`` and the refresh tool)."""
-    return json.loads(_data_text(CATALOG_FILE))
+    return json.loads(bundled.text(CATALOG_FILE))
 
 
 def fingerprint(schema_text: str, catalog_text: str) -> str:
@@ -320,12 +323,12 @@ def fingerprint(schema_text: str, catalog_text: str) -> str:
 
 def bundled_fingerprint() -> str:
     """What the stamp must say for the bundled schema and catalog as they are now."""
-    return fingerprint(_data_text(SCHEMA_FILE), _data_text(CATALOG_FILE))
+    return fingerprint(bundled.text(SCHEMA_FILE), bundled.text(CATALOG_FILE))
 
 
 def _stamped() -> bool:
     try:
-        return _data_text(STAMP_FILE).strip() == bundled_fingerprint()
+        return bundled.text(STAMP_FILE).strip() == bundled_fingerprint()
     except (OSError, ModuleNotFoundError):
         return False
 

@@ -8,16 +8,17 @@ catalog date is a plain date comparison.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterable
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from .catalog import Catalog, Runtime
-from .images import Match, display, match, parse
 from .model import Finding, FunctionSubject, LayerSubject, PolicySubject, Statement, Subject, Value
-from .regions import cut_off
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .images import Match
 
 ARCHITECTURES = ("x86_64", "arm64")
 MODE_AUTO, MODE_FUNCTION_UPDATE, MODE_MANUAL = "Auto", "FunctionUpdate", "Manual"
@@ -169,6 +170,8 @@ def image_upgrade_advice(runtime: Runtime, catalog: Catalog, settings: Settings,
 
 
 def _image_upgrade_advice(runtime: Runtime, catalog: Catalog, settings: Settings, architecture: str) -> str:
+    from .images import display
+
     minimal = minimal_image_upgrade(runtime, catalog, settings.as_of, settings.warn_days, architecture)
     successor = catalog.get(runtime.successor) if runtime.successor else None
     if successor is not None and successor.image is None:
@@ -296,6 +299,8 @@ def close_match(name: str, catalog: Catalog) -> str | None:
     for every occurrence of the same typo."""
     key = ("close", name)
     if key not in catalog.memo:
+        import difflib  # imported with the first unknown name: most runs have none
+
         hint = difflib.get_close_matches(name, list(catalog.runtimes), n=1)
         catalog.memo[key] = hint[0] if hint else None
     return catalog.memo[key]  # type: ignore[return-value]
@@ -314,6 +319,8 @@ def close_image_match(reference: str, catalog: Catalog) -> str | None:
                 if r.image is not None and r.managed and not r.preview
                 for tag in r.image.tags
             )
+        import difflib
+
         hint = difflib.get_close_matches(reference, tags, n=1)  # type: ignore[arg-type]
         catalog.memo[key] = hint[0] if hint else None
     return catalog.memo[key]  # type: ignore[return-value]
@@ -450,6 +457,8 @@ def _not_offered_in_region(
     places = deployment_regions(subject, settings) if candidates else []
     if not places:
         return
+    from .regions import cut_off  # only a run with a Region in play reads the Region data
+
     table = catalog.regions
     for where in places:
         region = table.get(str(where.value))
@@ -481,9 +490,14 @@ def _base_images(subject: FunctionSubject, settings: Settings, catalog: Catalog,
     function create and update applies to .zip functions only, so an image never gets EL1001/EL1002. An
     architecture the runtime has no image for (a tag suffix or ``--platform``) is EL2001.
     """
+    written = _strings(subject.base_images)
+    if not written:
+        return
+    from .images import match, parse  # only a function built from an image reads image references
+
     as_of = settings.as_of
     platforms = [arch for arch in _strings(subject.architectures) if arch.value in ARCHITECTURES]
-    for value in _strings(subject.base_images):
+    for value in written:
         reference = parse(value.value)  # type: ignore[arg-type]
         if reference is None:
             continue

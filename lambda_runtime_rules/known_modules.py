@@ -24,7 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from .catalog import CatalogError, _data_text
+from . import bundled
+from .catalog import CatalogError
 from .model import FunctionSubject, LayerSubject, Value
 
 __all__ = [
@@ -147,7 +148,7 @@ class KnownModules:
 
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
-    return json.loads(_data_text(SCHEMA_FILE))
+    return json.loads(bundled.text(SCHEMA_FILE))
 
 
 def _validate(document: object, origin: str) -> None:
@@ -256,7 +257,7 @@ def load_file(path: Union[str, Path]) -> KnownModules:
 def load() -> KnownModules:
     """The bundled module data; validated and parsed once per process."""
     try:
-        document = json.loads(_data_text(DATA_FILE))
+        document = json.loads(bundled.text(DATA_FILE))
     except json.JSONDecodeError as exc:
         raise ModuleDataError(f"bundled module data: not valid JSON: {exc}") from None
     return build(document, "bundled module data")

@@ -19,6 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .bundled import text as data_text
+
 DATA_FILE = "regions.json"
 SCHEMA_FILE = "regions.schema.json"
 STAMP_FILE = "regions.stamp.json"
@@ -72,9 +74,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def _validate(document: object) -> None:
     import jsonschema  # deferred: only a run that names a Region pays for it
 
-    from .catalog import _data_text
-
-    schema = json.loads(_data_text(SCHEMA_FILE))
+    schema = json.loads(data_text(SCHEMA_FILE))
     validator_cls = jsonschema.validators.validator_for(schema)
     errors = sorted(
         validator_cls(schema, format_checker=validator_cls.FORMAT_CHECKER).iter_errors(document),
@@ -104,25 +104,19 @@ def build(document: Any, trusted: bool = False) -> RegionTable:
 def fingerprint() -> str:
     import hashlib
 
-    from .catalog import _data_text
-
-    return hashlib.sha256((_data_text(SCHEMA_FILE) + _data_text(DATA_FILE)).encode("utf-8")).hexdigest()
+    return hashlib.sha256((data_text(SCHEMA_FILE) + data_text(DATA_FILE)).encode("utf-8")).hexdigest()
 
 
 def _stamped() -> bool:
-    from .catalog import _data_text
-
     try:
-        return bool(json.loads(_data_text(STAMP_FILE)).get("sha256") == fingerprint())
+        return bool(json.loads(data_text(STAMP_FILE)).get("sha256") == fingerprint())
     except (OSError, ValueError, AttributeError):
         return False
 
 
 def write_stamp() -> Path:
     """Validate, then record the fingerprint (run after editing rules_data/regions.json or its schema)."""
-    from .catalog import _data_text
-
-    build(json.loads(_data_text(DATA_FILE)))
+    build(json.loads(data_text(DATA_FILE)))
     target = Path(__file__).resolve().parents[1] / "rules_data" / STAMP_FILE
     target.write_text(json.dumps({"sha256": fingerprint()}) + "\n", encoding="utf-8")
     return target
@@ -131,9 +125,7 @@ def write_stamp() -> Path:
 @lru_cache(maxsize=1)
 def bundled() -> RegionTable:
     """The bundled table, loaded once per process (only when a Region is in play); validated unless stamped."""
-    from .catalog import _data_text
-
-    return build(json.loads(_data_text(DATA_FILE)), trusted=_stamped())
+    return build(json.loads(data_text(DATA_FILE)), trusted=_stamped())
 
 
 def cut_off(deprecated: dt.date, table: RegionTable) -> dt.date:

@@ -201,21 +201,11 @@ def load_subjects(
         return _complete("terraform", subjects, notes)
     if path.name.lower().endswith(TFVARS_SUFFIXES) or is_jsonc_config(path):  # a hook may hand us tsconfig.json
         return "", []
-    from .sources import dockerfile, serverless_script
-
-    if dockerfile.is_dockerfile(path):  # the FROM of a container-image function
-        try:
-            return _complete("dockerfile", list(dockerfile.load(path)), [])
-        except FileProblem as exc:
-            raise InputError(f"{display}: {exc}") from None
-    from .sources import cdk
-
-    if cdk.is_source(path) and not serverless_script.is_config_script(path):  # CDK app source: parsed, never run
-        kind, found, problems = cdk.load(display)
-        if kind or problems or not serverless_script.is_script(path):
-            return _complete(kind, found, problems)
-    if serverless_script.is_script(path):  # serverless.ts / .js: read statically, never run
-        return _complete(*serverless_script.load(display))
+    if not path.name.lower().endswith(YAML_SUFFIXES + JSON_SUFFIXES):
+        # A YAML or JSON name is no Dockerfile, code or script: a template check never imports those readers.
+        found = _load_code(path, display)
+        if found is not None:
+            return found
     from .loader import LoadError, load_file_documents
     from .sources.cloudformation import RESOURCE_TYPES
     from .sources.iam import POLICY_TYPES
@@ -233,6 +223,26 @@ def load_subjects(
         kind = kind or found_kind
         subjects.extend(found)
     return _complete(kind, subjects, problems)
+
+
+def _load_code(path: Path, display: str) -> tuple[str, list[Subject]] | None:
+    """A Dockerfile, CDK app source or a Serverless script, by its name; None when it is none of them."""
+    from .sources import dockerfile, serverless_script
+
+    if dockerfile.is_dockerfile(path):  # the FROM of a container-image function
+        try:
+            return _complete("dockerfile", list(dockerfile.load(path)), [])
+        except FileProblem as exc:
+            raise InputError(f"{display}: {exc}") from None
+    from .sources import cdk
+
+    if cdk.is_source(path) and not serverless_script.is_config_script(path):  # CDK app source: parsed, never run
+        kind, found, problems = cdk.load(display)
+        if kind or problems or not serverless_script.is_script(path):
+            return _complete(kind, found, problems)
+    if serverless_script.is_script(path):  # serverless.ts / .js: read statically, never run
+        return _complete(*serverless_script.load(display))
+    return None
 
 
 def _complete(kind: str, subjects: list[Subject], problems: list[str]) -> tuple[str, list[Subject]]:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from lambda_runtime_rules import cli
 from lambda_runtime_rules.catalog import default_catalog
-from lambda_runtime_rules.sources import cdk
+from lambda_runtime_rules.sources import cdk, cdk_data
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "sources" / "cdk"
@@ -101,7 +101,7 @@ def test_catalog_constants_are_unique_and_spelled_by_rule() -> None:
     assert len(names) == len(set(names)) and "PYTHON_3_8" in names
     assert cdk.spelling("PYTHON_3_8", "go") == "Runtime_PYTHON_3_8()"
     assert cdk.spelling("PYTHON_3_8", "csharp") == "Runtime.PYTHON_3_8"
-    assert cdk.data().library  # validates rules_data/cdk.json against its schema
+    assert cdk_data.data().library  # validates rules_data/cdk.json against its schema
 
 
 def test_fix_rewrites_constants_in_each_language_and_is_idempotent(
@@ -178,10 +178,11 @@ def test_reader_never_raises_on_arbitrary_text(name: str, parts: list[str]) -> N
 
 
 def test_cdk_data_stamp_is_current() -> None:
-    """Run ``python -c "from lambda_runtime_rules.sources import cdk; cdk.write_stamp()"`` after editing cdk.json."""
-    cdk.validate()
-    stamp = json.loads((ROOT / "rules_data" / cdk.STAMP_FILE).read_text(encoding="utf-8"))
-    assert stamp["sha256"] == cdk.fingerprint()
+    """Run ``python -c "from lambda_runtime_rules.sources import cdk_data; cdk_data.write_stamp()"`` after editing
+    cdk.json."""
+    cdk_data.validate()
+    stamp = json.loads((ROOT / "rules_data" / cdk_data.STAMP_FILE).read_text(encoding="utf-8"))
+    assert stamp["sha256"] == cdk_data.fingerprint()
 
 
 def test_typescript_spreads_and_shorthand_props_are_followed() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 
 import pytest
 from hypothesis import given, settings
@@ -263,8 +264,8 @@ def test_messages_stay_on_one_line(cat):
 def test_did_you_mean_is_computed_once_per_name_and_catalog(cat, monkeypatch):
     fresh = catalog_mod.build(SYNTHETIC, "synthetic")
     calls = []
-    real = engine.difflib.get_close_matches
-    monkeypatch.setattr(engine.difflib, "get_close_matches", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    real = difflib.get_close_matches
+    monkeypatch.setattr(difflib, "get_close_matches", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
     first = [engine.evaluate(fn("lang33"), Settings(as_of=D(2030, 1, 1)), fresh) for _ in range(50)]
     assert calls == ["lang33"]  # 50 typos, one difflib call
     assert all(f == first[0] for f in first) and "did you mean lang3?" in first[0][0].message

@@ -131,8 +131,8 @@ def test_installed_wheel_loads_its_own_module_data(wheel, tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
                    check=True, capture_output=True, text=True)
     code = (
-        "import lambda_runtime_rules.known_modules as k, lambda_runtime_rules.catalog as c;"
-        "print(c.resources.files(c.DATA_PACKAGE).joinpath(k.DATA_FILE));"
+        "import lambda_runtime_rules.known_modules as k, lambda_runtime_rules.bundled as b;"
+        "print(b.path(k.DATA_FILE));"
         "print(k.find_module('terraform-aws-modules/lambda/aws').name)"
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
@@ -141,6 +141,22 @@ def test_installed_wheel_loads_its_own_module_data(wheel, tmp_path):
     lines = out.stdout.splitlines()
     assert lines[0].startswith(str(target))
     assert lines[1] == "terraform-aws-modules/lambda/aws"
+
+
+def test_package_imported_from_a_zip_reads_its_data_through_importlib_resources(wheel, tmp_path):
+    """``bundled`` reads files from the package folder; without one (the wheel itself on sys.path, a zip import) it
+    falls back to importlib.resources, and the stamp still spares the bundled catalog its schema validation."""
+    code = (
+        "import sys, lambda_runtime_rules.bundled as b, lambda_runtime_rules.catalog as c;"
+        "print(b.folder()); print(b.path(c.CATALOG_FILE)); print(len(c.default_catalog()));"
+        "print('jsonschema' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(wheel)}
+    out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    expected = len(json.loads((REPO / "rules_data" / "catalog.json").read_text())["runtimes"])
+    assert lines == ["None", f"{wheel}/lambda_runtime_rules/rules_data/catalog.json", str(expected), "False"]
 
 
 def test_installed_wheel_explains_rules_from_its_own_docs(wheel, tmp_path):

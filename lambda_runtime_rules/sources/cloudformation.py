@@ -231,7 +231,7 @@ def _cdk_note(name: str, resource: dict[Any, Any]) -> str:
     Without path metadata (``cdk synth --path-metadata false``) a library singleton is still known by its
     logical ID, which carries the construct's fixed UUID.
     """
-    from . import cdk
+    from . import cdk_data as cdk
 
     path = _get(_dict(_get(resource, "Metadata")), "aws:cdk:path")
     if not isinstance(path, str) or not path:

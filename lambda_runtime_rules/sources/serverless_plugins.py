@@ -13,13 +13,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
+
+from ..bundled import text as _data_text
 
 __all__ = ["DATA_FILE", "SCHEMA_FILE", "Plugin", "PluginDataError", "plugins", "rewritten_runtimes"]
 
-DATA_PACKAGE = "lambda_runtime_rules.rules_data"
 DATA_FILE = "serverless_plugins.json"
 SCHEMA_FILE = "serverless_plugins.schema.json"
 
@@ -36,13 +35,6 @@ class Plugin:
     runtime_values: frozenset[str]
     rewritten_to: str
     sources: tuple[str, ...]
-
-
-def _data_text(name: str) -> str:
-    try:
-        return resources.files(DATA_PACKAGE).joinpath(name).read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        return (Path(__file__).resolve().parents[2] / "rules_data" / name).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)

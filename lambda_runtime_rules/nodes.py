@@ -1,0 +1,49 @@
+"""The values every document reader builds: ``dict``/``list``/``str`` subclasses that remember where they were
+written, and the one error a reader raises.
+
+``start_mark``/``end_mark`` carry 0-based ``line`` and ``column``, the same duck type as cfn-lint's and Checkov's
+nodes, so one source adapter reads all three. Kept apart from the parsers so that a module which only walks nodes
+(and a check of a JSON template) never imports a YAML library.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAX_ALIAS_EXPANSION = 1_000_000
+"""Upper bound on the number of nodes a YAML document may expand to once aliases are followed."""
+
+
+class LoadError(Exception):
+    """A file that cannot be read as a template; ``str()`` is one human line naming the problem."""
+
+
+class StrNode(str):
+    """A string that remembers where it was written."""
+
+    start_mark: Any = None
+    end_mark: Any = None
+
+
+class DictNode(dict):  # type: ignore[type-arg]
+    """A mapping that remembers where it was written."""
+
+    start_mark: Any = None
+    end_mark: Any = None
+
+
+class ListNode(list):  # type: ignore[type-arg]
+    """A sequence that remembers where it was written."""
+
+    start_mark: Any = None
+    end_mark: Any = None
+
+
+def position(node: object) -> tuple[int, int]:
+    """1-based (line, column) of a node from this loader, cfn-lint or Checkov; (0, 0) when unknown."""
+    mark = getattr(node, "start_mark", None)
+    line = getattr(mark, "line", None)
+    column = getattr(mark, "column", None)
+    if isinstance(line, int) and isinstance(column, int) and not isinstance(line, bool) and line >= 0:
+        return line + 1, max(column, 0) + 1
+    return 0, 0
