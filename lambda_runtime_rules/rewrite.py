@@ -30,7 +30,7 @@ from .engine import (
     upgrade_advice,
 )
 from .images import match, parse
-from .model import FunctionSubject, LayerSubject, Subject, Value
+from .model import FunctionSubject, LayerSubject, PolicySubject, Subject, Value
 from .settings import Settings
 
 __all__ = [
@@ -143,6 +143,8 @@ def plan(
             result.manual.append(entry)
 
     for subject in subjects:
+        if isinstance(subject, PolicySubject):  # an IAM policy holds no runtime to rewrite
+            continue
         values = [v for v in _runtime_values(subject) if isinstance(v.value, str)]
         if isinstance(subject, LayerSubject):
             layer_lists.append([(v.file or subject.file, v.line, v.column, str(v.value)) for v in values])

@@ -303,3 +303,16 @@ def test_a_permissions_boundary_that_denies_is_a_control(tmp_path: Path) -> None
     assert [(c.kind, c.resource, c.line) for c in controls.found] == [
         ("permissions boundary", "aws_iam_policy.boundary", 2)
     ]
+
+
+def test_fix_skips_policies_and_rewrites_the_runtime_beside_them(tmp_path: Path) -> None:
+    """A SAM function with inline Policies is a function and a policy under one logical ID: fix edits only the
+    runtime."""
+    from lambda_runtime_rules.cli import main
+
+    target = tmp_path / "template.yaml"
+    target.write_text((IAM / "cloudformation" / "template.yaml").read_text().replace("python3.13", "python3.8"))
+    assert main(["fix", "--as-of", "2026-11-23", str(target)]) in (0, 1)
+    text = target.read_text()
+    assert "python3.8" not in text and text.count("Runtime: python3.11") == 2
+    assert "Action: lambda:*" in text  # the policy is untouched
