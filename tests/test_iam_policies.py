@@ -121,6 +121,7 @@ CLI_EXPECTED = {
     "serverless/serverless.yml": [("EL3004", "provider", 12), ("EL3004", "provider", 16)],
     "serverless_pass/serverless.yml": [],
     "terraform/main.tf": [
+        ("EL3004", "aws_iam_group_policy.FailGroupPolicy", 93),
         ("EL3004", "aws_iam_policy.FailJsonencode", 4),
         ("EL3004", "aws_iam_role.FailInline", 59),
         ("EL3004", "aws_iam_role_policy.FailHeredoc", 29),
@@ -194,6 +195,7 @@ CHECKOV_EXPECTED = {
     ("terraform", "aws_iam_user_policy.FailLiteralJson"): "FAILED",
     ("terraform", "aws_iam_policy_document.FailDocument"): "FAILED",
     ("terraform", "aws_iam_role.FailInline"): "FAILED",
+    ("terraform", "aws_iam_group_policy.FailGroupPolicy"): "FAILED",
     ("terraform", "aws_iam_role.PassInlineOther"): "PASSED",
     ("terraform", "aws_iam_policy.PassAdministrator"): "PASSED",
     ("terraform", "aws_iam_policy_document.PassDeny"): "PASSED",
@@ -260,11 +262,11 @@ def test_report_names_the_controls_and_counts_what_allows_the_action() -> None:
         ("service control policy", "DenyRuntimeManagement", "template.yaml", 108),
         ("service control policy", "data.aws_iam_policy_document.PassDeny", "main.tf", 78),
     ]
-    assert (controls.allowing, controls.policies) == (10, 19)
+    assert (controls.allowing, controls.policies) == (11, 20)
     text = render_markdown(rows, HIGH, CATALOG, controls)
     section = text.split("## High-compliance control\n", 1)[1]
     assert "- service control policy DenyRuntimeManagement at " in section
-    assert "10 of 19 IAM policies read allow lambda:PutRuntimeManagementConfig (EL3004)." in section
+    assert "11 of 20 IAM policies read allow lambda:PutRuntimeManagementConfig (EL3004)." in section
     assert '<div id="control">' in render_html(rows, HIGH, CATALOG, controls)
 
 
