@@ -24,7 +24,7 @@ import os
 import sys
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 from checkov.common.bridgecrew.severities import Severities
 from checkov.common.models.enums import CheckCategories, CheckResult
@@ -40,6 +40,8 @@ from .model import Finding, FunctionSubject, LayerSubject, PolicySubject, Subjec
 from .rules import RULES, RuleSpec
 from .settings import CONFIG_ENV, ENV_VARS, Settings, SettingsError
 from .settings import load as load_settings
+from .sources import iam as iam_source
+from .sources import terraform_iam
 from .suppressions import attach, widen
 
 __all__ = [
@@ -64,25 +66,9 @@ CFN_LAYER_TYPES = ("AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion")
 SERVERLESS_ENTITY = "serverless_aws"
 # EL3004 judges IAM policies: the resources that hold one (a SAM function's ``Policies`` too), Terraform's policy
 # document data source, and a Serverless service's ``provider`` (its role statements).
-CFN_POLICY_TYPES = (
-    "AWS::IAM::Policy",
-    "AWS::IAM::ManagedPolicy",
-    "AWS::IAM::Role",
-    "AWS::IAM::User",
-    "AWS::IAM::Group",
-    "AWS::IAM::RolePolicy",
-    "AWS::IAM::UserPolicy",
-    "AWS::IAM::GroupPolicy",
-    "AWS::Serverless::Function",
-)
-TF_POLICY_TYPES = (
-    "aws_iam_policy",
-    "aws_iam_role_policy",
-    "aws_iam_user_policy",
-    "aws_iam_group_policy",
-    "aws_iam_role",
-)
-TF_POLICY_DATA = "aws_iam_policy_document"
+CFN_POLICY_TYPES = iam_source.STATEMENT_TYPES
+TF_POLICY_TYPES = terraform_iam.STATEMENT_RESOURCE_TYPES
+TF_POLICY_DATA = terraform_iam.DOCUMENT
 POLICY_CODES = ("EL3004",)
 _POLICY_DATA = "policy-data"  # the kind of the Terraform data-source check
 
@@ -376,47 +362,61 @@ _documents: OrderedDict[str, Optional[_Document]] = OrderedDict()
 _MAX_DOCUMENTS = 4
 
 
-def _read(path: str, policies: bool = False) -> Optional[_Document]:
-    """The original file as this package reads it (cached per path per process); None when unreadable.
+_T = TypeVar("_T")
 
-    ``policies``: its IAM policies too (EL3004 under high compliance); otherwise they are not even built."""
+
+def _cached(
+    store: OrderedDict[str, Optional[_T]], path: str, variant: str, compute: Callable[[], Optional[_T]]
+) -> Optional[_T]:
+    """``compute()`` once per file version (path, mtime, size) and ``variant``, the last few kept; None when the
+    file is gone or ``compute`` raised (the caller falls back, never a crash inside Checkov)."""
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    key = f"{os.path.abspath(path)}\0{stat.st_mtime_ns}\0{stat.st_size}\0{policies}"
-    if key in _documents:
-        _documents.move_to_end(key)
-        return _documents[key]
-    result: Optional[_Document] = None
+    key = f"{os.path.abspath(path)}\0{stat.st_mtime_ns}\0{stat.st_size}\0{variant}"
+    if key in store:
+        store.move_to_end(key)
+        return store[key]
     try:
-        from .loader import load_file
-        from .scan import subjects_from_document
-        from .sources import cloudformation
-        from .sources.iam import POLICY_TYPES
-
-        types = cloudformation.RESOURCE_TYPES | POLICY_TYPES if policies else cloudformation.RESOURCE_TYPES
-        document = load_file(path, keep_types=types)
-        kind, found = subjects_from_document(document, path)
-        # CloudFormation resources under a serverless.yml's ``resources:``, scanned by Checkov's CFN checks.
-        extra = _get(document, "resources")
-        if not cloudformation.is_template(document) and cloudformation.is_template(extra):
-            found = found + cloudformation.subjects(extra, path)
-        subjects: dict[str, Subject] = {}
-        held: dict[str, PolicySubject] = {}
-        for subject in attach(found):  # a SAM function is a function and a policy under one logical ID
-            if isinstance(subject, PolicySubject):
-                held.setdefault(subject.resource, subject)
-            else:
-                subjects.setdefault(subject.resource, subject)
-        # Only Serverless needs the tree again (to match Checkov's entity to its function by position).
-        result = _Document(document if kind == "serverless" else None, subjects, held)
-    except Exception:  # unreadable or unparsable: the caller falls back to Checkov's conf
+        result = compute()
+    except Exception:  # unreadable or unparsable
         result = None
-    _documents[key] = result
-    while len(_documents) > _MAX_DOCUMENTS:
-        _documents.popitem(last=False)
+    store[key] = result
+    while len(store) > _MAX_DOCUMENTS:
+        store.popitem(last=False)
     return result
+
+
+def _read(path: str, policies: bool = False) -> Optional[_Document]:
+    """The original file as this package reads it (cached per path per process); None when unreadable.
+
+    ``policies``: its IAM policies too (EL3004 under high compliance); otherwise they are not even built."""
+    return _cached(_documents, path, str(policies), lambda: _load_document(path, policies))
+
+
+def _load_document(path: str, policies: bool) -> _Document:
+    """The file read with this package's loader and sources: functions and layers by name, policies apart."""
+    from .loader import load_file
+    from .scan import subjects_from_document
+    from .sources import cloudformation
+
+    types = cloudformation.RESOURCE_TYPES | iam_source.POLICY_TYPES if policies else cloudformation.RESOURCE_TYPES
+    document = load_file(path, keep_types=types)
+    kind, found = subjects_from_document(document, path)
+    # CloudFormation resources under a serverless.yml's ``resources:``, scanned by Checkov's CFN checks.
+    extra = _get(document, "resources")
+    if not cloudformation.is_template(document) and cloudformation.is_template(extra):
+        found = found + cloudformation.subjects(extra, path)
+    subjects: dict[str, Subject] = {}
+    held: dict[str, PolicySubject] = {}
+    for subject in attach(found):  # a SAM function is a function and a policy under one logical ID
+        if isinstance(subject, PolicySubject):
+            held.setdefault(subject.resource, subject)
+        else:
+            subjects.setdefault(subject.resource, subject)
+    # Only Serverless needs the tree again (to match Checkov's entity to its function by position).
+    return _Document(document if kind == "serverless" else None, subjects, held)
 
 
 def _image_package(conf: dict[Any, Any]) -> bool:
@@ -834,28 +834,18 @@ _tf_policies: OrderedDict[str, Optional[dict[str, PolicySubject]]] = OrderedDict
 
 
 def _terraform_policies(path: str) -> Optional[dict[str, PolicySubject]]:
-    """The policy subjects written in one ``.tf`` file, its folder read as a root module (cached per file)."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    key = f"{os.path.abspath(path)}\0{stat.st_mtime_ns}\0{stat.st_size}"
-    if key in _tf_policies:
-        _tf_policies.move_to_end(key)
-        return _tf_policies[key]
-    result: Optional[dict[str, PolicySubject]] = None
-    try:
+    """The policy subjects written in one ``.tf`` file, its folder read as a root module (cached per file);
+    None when it cannot be read: the verdict is then UNKNOWN."""
+
+    def compute() -> Optional[dict[str, PolicySubject]]:
         from .sources import terraform
 
         subjects, errors = terraform.evaluate_folder(os.path.dirname(path) or ".", [path], policies=True)
-        if path not in errors:
-            result = {s.resource: s for s in attach(subjects) if isinstance(s, PolicySubject)}
-    except Exception:  # unreadable: UNKNOWN, never a crash inside Checkov
-        result = None
-    _tf_policies[key] = result
-    while len(_tf_policies) > _MAX_DOCUMENTS:
-        _tf_policies.popitem(last=False)
-    return result
+        if path in errors:
+            return None
+        return {s.resource: s for s in attach(subjects) if isinstance(s, PolicySubject)}
+
+    return _cached(_tf_policies, path, "", compute)
 
 
 def _check_name(spec: RuleSpec) -> str:

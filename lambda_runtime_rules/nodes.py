@@ -39,6 +39,18 @@ class ListNode(list):  # type: ignore[type-arg]
     end_mark: Any = None
 
 
+def get(mapping: object, key: object) -> Any:
+    """``mapping[key]`` for a real mapping and a hashable key, else None (bypasses host ``get`` overrides).
+
+    Every source walks trees of this loader, cfn-lint and Checkov alike, any of which may hold anything."""
+    if not isinstance(mapping, dict):
+        return None
+    try:
+        return dict.get(mapping, key)
+    except TypeError:  # unhashable key
+        return None
+
+
 def position(node: object) -> tuple[int, int]:
     """1-based (line, column) of a node from this loader, cfn-lint or Checkov; (0, 0) when unknown."""
     mark = getattr(node, "start_mark", None)

@@ -24,6 +24,7 @@ from typing import Any, Optional, Union
 
 from ..loader import position
 from ..model import FunctionSubject, LayerSubject, PolicySubject, Value
+from ..nodes import get as _get
 from ..suppressions import from_metadata
 from . import cloudfront, iam
 
@@ -468,15 +469,6 @@ def _is_list_parameter(parameter: dict[Any, Any]) -> bool:
 
 # ------------------------------------------------------------------------------------------------ helpers
 
-
-def _get(mapping: object, key: object) -> Any:
-    """``mapping[key]`` for a real mapping and a hashable key, else None (bypasses host ``get`` overrides)."""
-    if not isinstance(mapping, dict):
-        return None
-    try:
-        return dict.get(mapping, key)
-    except TypeError:  # unhashable key
-        return None
 
 
 def _dict(node: object) -> dict[Any, Any]:

@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..nodes import get as _get
+
 __all__ = ["DISTRIBUTION_TYPE", "LINK_TYPES", "edge_functions"]
 
 DISTRIBUTION_TYPE = "AWS::CloudFront::Distribution"
@@ -133,10 +135,3 @@ def _type(resource: object) -> object:
     return _get(resource, "Type")
 
 
-def _get(mapping: object, key: object) -> Any:
-    if not isinstance(mapping, dict):
-        return None
-    try:
-        return dict.get(mapping, key)
-    except TypeError:
-        return None

@@ -20,12 +20,14 @@ from typing import Any, Callable, Optional
 
 from ..loader import position
 from ..model import PolicySubject, Statement, Value
+from ..nodes import get as _get
 
 __all__ = [
     "BOUNDARY",
     "IDENTITY",
     "POLICY_TYPES",
     "SCP",
+    "STATEMENT_TYPES",
     "cloudformation_policies",
     "document_statements",
 ]
@@ -44,7 +46,9 @@ _IDENTITY_TYPES = (
 )
 _SAM_FUNCTION = "AWS::Serverless::Function"
 _ORGANIZATIONS_POLICY = "AWS::Organizations::Policy"
-POLICY_TYPES = frozenset((*_IDENTITY_TYPES, _SAM_FUNCTION, _ORGANIZATIONS_POLICY))
+STATEMENT_TYPES = (*_IDENTITY_TYPES, _SAM_FUNCTION)
+"""The resource types whose statements can grant (what CKV_LRR_3004 judges); an SCP never grants."""
+POLICY_TYPES = frozenset((*STATEMENT_TYPES, _ORGANIZATIONS_POLICY))
 """Every resource type whose policy documents are read: the loader must build these in full for EL3004."""
 
 _MAX_STATEMENTS = 512  # per document: a guard against generated or hostile files
@@ -139,13 +143,6 @@ def _json_document(text: str) -> object:
         return None
 
 
-def _get(mapping: object, key: str) -> Any:
-    if not isinstance(mapping, dict):
-        return None
-    try:
-        return dict.get(mapping, key)
-    except TypeError:
-        return None
 
 
 # ------------------------------------------------------------------------------------------ CloudFormation
@@ -229,11 +226,3 @@ def _refs(node: object) -> list[str]:
         if key == "Fn::If" and isinstance(value, list) and len(value) == 3:
             return _refs(value[1]) + _refs(value[2])
     return []
-
-
-def policy_denies(subject: PolicySubject) -> Optional[Statement]:
-    """The first statement of a policy that denies lambda:PutRuntimeManagementConfig (see the engine)."""
-    from ..engine import denying_statements
-
-    found = denying_statements(subject)
-    return found[0] if found else None

@@ -598,7 +598,7 @@ def _variable_parts(text: str) -> Optional[list[str]]:
 
 
 def _literal(text: str) -> Optional[str]:
-    """A quoted fallback (``'python3.9'`` or ``"python3.9"``); None for anything else."""
+    """A quoted fallback (``'value'`` or ``"value"``); None for anything else."""
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         return text[1:-1]
     return None

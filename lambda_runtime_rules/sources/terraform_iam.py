@@ -20,7 +20,7 @@ from . import hcl, iam
 if TYPE_CHECKING:
     from .terraform import _Evaluator, _Scope
 
-__all__ = ["POLICY_RESOURCE_TYPES", "policy_subjects"]
+__all__ = ["DOCUMENT", "POLICY_RESOURCE_TYPES", "STATEMENT_RESOURCE_TYPES", "policy_subjects"]
 
 _POLICY_ATTRIBUTE = {
     "aws_iam_policy": "policy",
@@ -31,7 +31,9 @@ _POLICY_ATTRIBUTE = {
 }
 _BOUNDED = ("aws_iam_role", "aws_iam_user")
 POLICY_RESOURCE_TYPES = frozenset((*_POLICY_ATTRIBUTE, *_BOUNDED))
-_DOCUMENT = "aws_iam_policy_document"
+STATEMENT_RESOURCE_TYPES = (*(t for t in _POLICY_ATTRIBUTE if t != "aws_organizations_policy"), "aws_iam_role")
+"""The resource types whose statements can grant (what CKV_LRR_3004 judges; ``aws_iam_user`` holds none)."""
+DOCUMENT = "aws_iam_policy_document"
 _MAX_STATEMENTS = 512
 
 
@@ -57,8 +59,8 @@ def policy_subjects(
         if only_files is None or file in only_files:
             found.append((f"{rtype}.{name}", rtype, block, file))
     for file, block in scope.module.blocks("data"):
-        if len(block.labels) == 2 and block.labels[0] == _DOCUMENT and (only_files is None or file in only_files):
-            found.append((f"data.{_DOCUMENT}.{block.labels[1]}", _DOCUMENT, block, file))
+        if len(block.labels) == 2 and block.labels[0] == DOCUMENT and (only_files is None or file in only_files):
+            found.append((f"data.{DOCUMENT}.{block.labels[1]}", DOCUMENT, block, file))
     out: list[PolicySubject] = []
     for local, rtype, block, file in found:
         if rtype == "aws_organizations_policy" and kinds.get(local) != iam.SCP:
@@ -72,7 +74,7 @@ def policy_subjects(
                 statements=statements,
                 line=block.at.line,
                 file=file,
-                resource_type=f"data.{rtype}" if rtype == _DOCUMENT else rtype,
+                resource_type=f"data.{rtype}" if rtype == DOCUMENT else rtype,
                 kind=kinds.get(local, iam.IDENTITY),
             )
         )
@@ -105,7 +107,7 @@ def _targets(expr: Optional[hcl.Expr]) -> list[str]:
 def _statements(
     evaluator: _Evaluator, scope: _Scope, rtype: str, block: hcl.Block, file: str
 ) -> tuple[Statement, ...]:
-    if rtype == _DOCUMENT:
+    if rtype == DOCUMENT:
         return tuple(
             _document_statement(evaluator, scope, b, file) for b in block.body.blocks if b.type == "statement"
         )[:_MAX_STATEMENTS]
@@ -132,16 +134,12 @@ def _document_statement(evaluator: _Evaluator, scope: _Scope, block: hcl.Block, 
     if effect_expr is None:
         effect: Optional[Value] = Value("Allow", block.at.line, block.at.column, file=file)
     else:
-        effects = evaluator.values(effect_expr, scope)
-        effect = effects[0] if len({v.value for v in effects}) == 1 else None
+        effect = _single(evaluator.values(effect_expr, scope))
         resolved = resolved and effect is not None
     attr = body.attrs.get("not_actions") if not_action else None
     line = attr.at.line if attr is not None else block.at.line
     column = attr.at.column if attr is not None else block.at.column
-    resources = body.get("resources")
-    everywhere = body.get("not_resources") is None and (
-        resources is None or any(v.value == "*" for v in evaluator.values(resources, scope, as_list=True))
-    )
+    everywhere = _everywhere(evaluator, scope, body.get("resources"), body.get("not_resources"))
     return Statement(
         effect=effect,
         actions=tuple(_in(v, file) for v in actions),
@@ -155,6 +153,20 @@ def _document_statement(evaluator: _Evaluator, scope: _Scope, block: hcl.Block, 
     )
 
 
+def _single(values: tuple[Value, ...]) -> Optional[Value]:
+    """The one value an Effect takes; None when it takes none, or several (a conditional between Allow and Deny)."""
+    return values[0] if len({v.value for v in values}) == 1 else None
+
+
+def _everywhere(
+    evaluator: _Evaluator, scope: _Scope, resources: Optional[hcl.Expr], not_resources: Optional[hcl.Expr]
+) -> bool:
+    """Whether a statement applies to every resource: no resources named (an SCP) or ``*`` among them."""
+    if not_resources is not None:
+        return False
+    return resources is None or any(v.value == "*" for v in evaluator.values(resources, scope, as_list=True))
+
+
 def _in(value: Value, file: str) -> Value:
     """Values carry their own file only when it is not the subject's (Value.file's contract)."""
     return value if value.file != file else Value(value.value, value.line, value.column, value.via)
@@ -162,7 +174,7 @@ def _in(value: Value, file: str) -> Value:
 
 def _policy_body(evaluator: _Evaluator, scope: _Scope, expr: hcl.Expr, file: str) -> list[Statement]:
     expr = hcl.expand(expr)
-    if isinstance(expr, hcl.Ref) and expr.path[:2] == ("data", _DOCUMENT):
+    if isinstance(expr, hcl.Ref) and expr.path[:2] == ("data", DOCUMENT):
         return []  # judged as the data source's own subject
     if isinstance(expr, hcl.Call) and expr.name == "jsonencode" and len(expr.args) == 1:
         out: list[Statement] = []
@@ -201,13 +213,9 @@ def _object_statement(evaluator: _Evaluator, item: hcl.Obj, scope: _Scope, file:
     not_action = item.get("Action") is None and item.get("NotAction") is not None
     expr = item.get("NotAction" if not_action else "Action")
     actions = evaluator.values(expr, scope, as_list=True) if expr is not None else ()
-    effects = evaluator.values(item.get("Effect"), scope)
-    effect = effects[0] if len({v.value for v in effects}) == 1 else None
+    effect = _single(evaluator.values(item.get("Effect"), scope))
     at = expr.at if not_action and expr is not None and hasattr(expr, "at") else item.at
-    resources = item.get("Resource")
-    everywhere = item.get("NotResource") is None and (
-        resources is None or any(v.value == "*" for v in evaluator.values(resources, scope, as_list=True))
-    )
+    everywhere = _everywhere(evaluator, scope, item.get("Resource"), item.get("NotResource"))
     return Statement(
         effect=effect,
         actions=tuple(_in(v, file) for v in actions),
