@@ -52,8 +52,10 @@ class FileResult:
     subjects: list[Subject] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     error: str = ""
-    # Real paths of the Dockerfiles this file's image functions are built from (kept when workers drop subjects).
+    # Real paths of the Dockerfiles this file's image functions are built from (kept when ``check`` drops subjects).
     builds: frozenset[str] = frozenset()
+    # The Region codes this file itself names (Terraform provider, Serverless provider.region), likewise kept.
+    regions: frozenset[str] = frozenset()
 
 
 def is_candidate(path: Path) -> bool:
@@ -277,12 +279,18 @@ def scan_file(
         result.kind, result.subjects = exc.partial
     result.findings = sorted(evaluate_all(result.subjects, settings, catalog), key=lambda f: f.sort_key)
     result.builds = built_dockerfiles(result.subjects)
+    result.regions = written_regions(result.subjects)
     return result
 
 
 def built_dockerfiles(subjects: Iterable[Subject]) -> frozenset[str]:
     """The Dockerfiles (real paths) that these subjects' image functions are built from."""
     return frozenset(s.built_from for s in subjects if isinstance(s, FunctionSubject) and s.built_from)
+
+
+def written_regions(subjects: Iterable[Subject]) -> frozenset[str]:
+    """The Region codes these subjects' files name (a Terraform provider, a Serverless ``provider.region``)."""
+    return frozenset(str(v.value) for s in subjects for v in getattr(s, "regions", ()) if isinstance(v.value, str))
 
 
 def judged_through_functions(path: str, kind: str, built: frozenset[str]) -> bool:

@@ -312,9 +312,11 @@ def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=120)
 
 
-def test_cli_exact_findings_on_terraform_and_serverless_fixtures(tmp_path: Path) -> None:
-    proc = _cli("check", "--format", "json", "fixtures/terraform_region", "fixtures/serverless_region/serverless.yml",
-                env=_env(tmp_path))
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_cli_exact_findings_on_terraform_and_serverless_fixtures(tmp_path: Path, jobs: str) -> None:
+    """The same findings and the same Region line with worker processes (which never send subjects back)."""
+    proc = _cli("check", "--format", "json", "--jobs", jobs, "fixtures/terraform_region",
+                "fixtures/serverless_region/serverless.yml", env=_env(tmp_path))
     assert proc.returncode == 1, proc.stderr
     found = {(r["rule"], r["resource"], r["line"]) for r in json.loads(proc.stdout) if r["rule"] == "EL1006"}
     assert found == {
