@@ -79,7 +79,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     script = console_script()
-    base = [script, "check", "--as-of", AS_OF, "--jobs", "2", "--fail-on", "never"]
+    base = [script, "check", "--no-cache", "--as-of", AS_OF, "--jobs", "2", "--fail-on", "never"]
     rows = []
     with tempfile.TemporaryDirectory() as temporary:
         empty = Path(temporary, "empty")

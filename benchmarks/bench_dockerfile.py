@@ -50,7 +50,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    base = [console_script(), "check", "--as-of", AS_OF, "--jobs", "2", "--fail-on", "never"]
+    base = [console_script(), "check", "--no-cache", "--as-of", AS_OF, "--jobs", "2", "--fail-on", "never"]
     rows = []
     with tempfile.TemporaryDirectory() as temporary:
         empty = Path(temporary, "empty")

@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         size = (cwd / "hostile.yaml").stat().st_size
         bare = [str(bin_dir / "cfn-lint"), "hostile.yaml"]
         pack = [str(bin_dir / "cfn-lint"), f"--append-rules={PACK}", "hostile.yaml"]
-        check = [str(bin_dir / "lambda-runtime-rules"), "check", "--as-of", "2026-11-23", "hostile.yaml"]
+        check = [str(bin_dir / "lambda-runtime-rules"), "check", "--no-cache", "--as-of", "2026-11-23", "hostile.yaml"]
         without, with_pack, ours = [], [], []
         for _ in range(args.rounds):  # alternating, so drift in machine load hits both alike
             without.append(timed(bare, cwd))

@@ -43,9 +43,12 @@ def environment(source: Path) -> dict[str, str]:
 
 
 def cpu(command: list[str], env: dict[str, str], cwd: Path) -> float:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """CPU of one run; each gets an empty result cache (a revision without the cache ignores the variable)."""
+    with tempfile.TemporaryDirectory(prefix="lrr-cache-") as cache:
+        env = {**env, "LAMBDA_RUNTIME_RULES_CACHE_DIR": cache}
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 

@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     script = args.script or console_script(sys.executable)
     python = _interpreter_of(script)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    check = [script, "check", "--as-of", AS_OF]
+    check = [script, "check", "--no-cache", "--as-of", AS_OF]
     commands = [
         Samples("python -S -c pass", [python, "-S", "-c", "pass"]),
         Samples("python -c pass", [python, "-c", "pass"]),

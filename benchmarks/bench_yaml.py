@@ -217,7 +217,7 @@ def check_row(paths: list[Path], repeat: int, current: Callable[[], None]) -> No
     """``check`` of the same files in a fresh process, against loading them in this one."""
     command = [
         sys.executable, "-c", "import sys; from lambda_runtime_rules.cli import main; sys.exit(main(sys.argv[1:]))",
-        "check", *map(str, paths), "--as-of", AS_OF, "--fail-on", "never",
+        "check", "--no-cache", *map(str, paths), "--as-of", AS_OF, "--fail-on", "never",
     ]  # fmt: skip
 
     def check() -> None:

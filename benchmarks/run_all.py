@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("cfn-lint + pack, same files", ms(with_pack),
                      f"{overhead(bare, with_pack)} wall, {overhead(bare_cpu, pack_cpu)} CPU for the pack "
                      f"(min of {args.host_pairs} alternating runs; goal <= 3%)"))
-        ours = min(run_once([script, "check", *cfn_files, "--as-of", AS_OF, "--fail-on", "never"], work)
+        ours = min(run_once([script, "check", "--no-cache", *cfn_files, "--as-of", AS_OF, "--fail-on", "never"], work)
                    for _ in range(max(1, args.repeat // 2)))
         rows.append(("lambda-runtime-rules check, same files (console script)", ms(ours),
                      f"{with_pack / ours:.0f}x faster than cfn-lint + pack"))
@@ -161,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
 
         # 5: one template, fresh process (what a pre-commit hook pays per run).
         interpreter = statistics.median(bench_cli.wall([sys.executable, "-c", "pass"], args.repeat))
-        single = bench_cli.wall([script, "check", str(bench_cli.ONE_TEMPLATE), "--as-of", AS_OF], args.repeat)
+        one = [script, "check", "--no-cache", str(bench_cli.ONE_TEMPLATE), "--as-of", AS_OF]
+        single = bench_cli.wall(one, args.repeat)
         rows.append(("one template, fresh process (pre-commit path)", ms(statistics.median(single)),
                      f"median of {args.repeat}; interpreter alone {ms(interpreter)}; goal < 200 ms"))
 
@@ -169,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
         tree = work / "tree"
         tree.mkdir()
         bench_cli.generate(tree, args.count)
-        jobs2 = run_once([script, "check", str(tree), "--as-of", AS_OF, "--jobs", "2", "--fail-on", "never"], work)
+        jobs2 = run_once(
+            [script, "check", "--no-cache", str(tree), "--as-of", AS_OF, "--jobs", "2", "--fail-on", "never"], work
+        )
         rows.append((f"{args.count:,} generated templates, --jobs 2", ms(jobs2), "goal < 10 s"))
 
     print(f"Benchmarks, {dt.date.today().isoformat()} — {platform.platform()}, {os.cpu_count()} CPUs, "

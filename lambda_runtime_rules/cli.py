@@ -142,6 +142,14 @@ def _check_parser(sub: Any) -> None:
     check.add_argument(
         "--jobs", "-j", type=int, default=1, metavar="N", help="parallel worker processes (0 = one per CPU)"
     )
+    cache = check.add_mutually_exclusive_group()
+    cache.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="result cache folder (default: $LAMBDA_RUNTIME_RULES_CACHE_DIR, else lambda-runtime-rules under "
+        "$XDG_CACHE_HOME or ~/.cache): an unchanged file is served from it, never a stale verdict",
+    )
+    cache.add_argument("--no-cache", action="store_true", help="read and judge every file; use no result cache")
     check.add_argument(
         "--color",
         choices=("auto", "always", "never"),

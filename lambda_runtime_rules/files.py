@@ -8,8 +8,11 @@ opened without blocking and checked with ``fstat`` on the open descriptor, so no
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """No real template, Terraform file, config or catalog comes close; parsing cost grows with size."""
@@ -27,6 +30,18 @@ def too_big(size: int, limit: int = MAX_FILE_BYTES) -> str:
 
 def read_bytes(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; raises FileProblem for anything else."""
+    try:
+        data = _read(path, limit)
+    except FileProblem as exc:
+        if _RECORDERS:
+            _note(f"f{limit}", path, "!" + str(exc))
+        raise
+    if _RECORDERS:
+        _note(f"f{limit}", path, digest(data))
+    return data
+
+
+def _read(path: str | os.PathLike[str], limit: int) -> bytes:
     try:
         descriptor = os.open(path, _FLAGS)
     except OSError as exc:
@@ -66,3 +81,101 @@ def read_text(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileProblem(f"byte {exc.start}: not valid UTF-8 ({exc.reason})") from None
+
+
+# --- what a scan looked at, for the result cache (see ``cache``) -----------------------------------------------
+#
+# A cached verdict may be served only while everything it was derived from is unchanged: the file itself, and
+# every include, module folder, tfvars file, Dockerfile, tsconfig.json or cdk.json the readers opened, looked for
+# or listed on the way. So every reader touches the file system only through this module (a test keeps it so),
+# and while ``recording()`` is active each touch is noted as (what, where) -> state: a content digest, a kind
+# ("file", "dir", "none"), a folder's names. ``state_now`` recomputes a state, which is how a cached entry is
+# checked before it is served. A reader's own in-process cache keeps the notes of its first read and
+# ``replay``s them on a hit, so a hit there never hides a dependency.
+
+_RECORDERS: list[dict[str, str]] = []
+
+
+def digest(data: bytes) -> str:
+    """A file's content as a short hex digest (BLAKE2b, 128 bits: faster than SHA-256 in CPython)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@contextmanager
+def recording() -> Iterator[dict[str, str]]:
+    """Collect every read, probe and listing made inside the block, keyed ``"<what>:<absolute path>"``."""
+    notes: dict[str, str] = {}
+    _RECORDERS.append(notes)
+    try:
+        yield notes
+    finally:  # by identity: list.remove compares with ==, and two recorders may hold equal notes
+        del _RECORDERS[next(i for i, r in enumerate(_RECORDERS) if r is notes)]
+
+
+def replay(notes: Mapping[str, str]) -> None:
+    """Note again what an earlier, cached read noted (a reader's in-process cache hit)."""
+    for recorder in _RECORDERS:
+        for key, state in notes.items():
+            recorder.setdefault(key, state)
+
+
+def _note(what: str, path: str | os.PathLike[str], state: str) -> None:
+    key = f"{what}:{os.path.abspath(path)}"
+    for recorder in _RECORDERS:
+        recorder.setdefault(key, state)  # the first observation is what the verdict was derived from
+
+
+def _kind(path: str | os.PathLike[str]) -> str:
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return "none"
+    return "file" if stat.S_ISREG(mode) else "dir" if stat.S_ISDIR(mode) else "other"
+
+
+def kind(path: str | os.PathLike[str]) -> str:
+    """``file``, ``dir``, ``other`` (a pipe, socket or device) or ``none``, following symbolic links; noted."""
+    found = _kind(path)
+    if _RECORDERS:
+        _note("k", path, found)
+    return found
+
+
+def is_file(path: str | os.PathLike[str]) -> bool:
+    """``os.path.isfile``, noted for the result cache."""
+    return kind(path) == "file"
+
+
+def is_dir(path: str | os.PathLike[str]) -> bool:
+    """``os.path.isdir``, noted for the result cache."""
+    return kind(path) == "dir"
+
+
+def _names_state(folder: str | os.PathLike[str]) -> str:
+    try:
+        names = sorted(os.listdir(folder))
+    except (OSError, ValueError):
+        return "!"
+    return digest("\0".join(names).encode("utf-8", "surrogateescape"))
+
+
+def note_listing(folder: str | os.PathLike[str]) -> None:
+    """Note the names in a folder a reader listed (a Terraform module): a file added or removed there changes
+    what the folder means, even before anything reads it."""
+    if _RECORDERS:
+        _note("d", folder, _names_state(folder))
+
+
+def state_now(key: str) -> str:
+    """The state a noted key has now, computed the way it was noted (``""`` for a key this version never writes)."""
+    what, _, path = key.partition(":")
+    if what == "k":
+        return _kind(path)
+    if what == "d":
+        return _names_state(path)
+    if what.startswith("f") and what[1:].isdigit():
+        try:
+            return digest(_read(path, int(what[1:])))
+        except FileProblem as exc:
+            return "!" + str(exc)
+    return ""

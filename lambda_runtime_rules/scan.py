@@ -56,6 +56,12 @@ class FileResult:
     builds: frozenset[str] = frozenset()
     # The Region codes this file itself names (Terraform provider, Serverless provider.region), likewise kept.
     regions: frozenset[str] = frozenset()
+    # What the scan read, probed and listed (``files.recording``), when the result cache asked for it.
+    notes: dict[str, str] = field(default_factory=dict)
+    # A Terraform file read as a root: the folders its folder calls as local modules, and the error it would
+    # have as a called module (only its own parse), so ``check`` decides without parsing anything itself.
+    calls: frozenset[str] = frozenset()
+    module_error: str = ""
 
 
 def is_candidate(path: Path) -> bool:
@@ -274,13 +280,51 @@ def scan_file(
         result.kind, result.subjects = load_subjects(path, var_files, as_module, policies=settings.high_compliance)
     except InputError as exc:
         result.error = str(exc)
-        if exc.partial is None:
-            return result
-        result.kind, result.subjects = exc.partial
+        if exc.partial is not None:
+            result.kind, result.subjects = exc.partial
     result.findings = sorted(evaluate_all(result.subjects, settings, catalog), key=lambda f: f.sort_key)
     result.builds = built_dockerfiles(result.subjects)
     result.regions = written_regions(result.subjects)
+    if not as_module and is_terraform(path):
+        _as_caller(result, path)
     return result
+
+
+def _as_caller(result: FileResult, path: Path) -> None:
+    """What ``as_called_module`` needs of a Terraform file read as a root (its folder is parsed already)."""
+    from . import files
+    from .sources import terraform
+
+    module = terraform.load_folder(str(path.parent))
+    result.calls = terraform.local_calls(module)
+    display = str(path)
+    if display in module.errors:
+        result.module_error = module.errors[display]
+    elif not files.is_file(path):
+        result.module_error = f"{display}: cannot read: no such file"
+
+
+def as_called_module(results: Sequence[FileResult]) -> list[FileResult]:
+    """The results, those of Terraform folders that another checked folder calls turned into module results.
+
+    Terraform never applies such a folder on its own: its variables are the caller's arguments. So, as Checkov
+    does, it is judged through its callers, not a second time with its bare defaults; only its own parse errors
+    stay. Every file is read as a root first (in the workers, or from the cache), which tells the folders each
+    calls: nothing is parsed twice. The same verdicts as ``module_folders`` followed by ``as_module`` scans.
+    """
+    folders = {str(Path(r.path).parent) for r in results if is_terraform(Path(r.path))}
+    if len(folders) < 2:
+        return list(results)
+    called = frozenset().union(*(r.calls for r in results)) & folders
+    if not called:
+        return list(results)
+    out = []
+    for result in results:
+        if is_terraform(Path(result.path)) and str(Path(result.path).parent) in called:
+            kind = "" if result.module_error else "terraform"
+            result = FileResult(result.path, kind=kind, error=result.module_error)
+        out.append(result)
+    return out
 
 
 def built_dockerfiles(subjects: Iterable[Subject]) -> frozenset[str]:

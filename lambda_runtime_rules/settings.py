@@ -30,6 +30,7 @@ ENV_VARS = {
     "iam_wildcards": "LAMBDA_RUNTIME_RULES_IAM_WILDCARDS",
 }
 CONFIG_ENV = "LAMBDA_RUNTIME_RULES_CONFIG"
+CACHE_DIR_ENV = "LAMBDA_RUNTIME_RULES_CACHE_DIR"
 DEFAULT_WARN_DAYS = 120
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -321,3 +322,13 @@ def load(
     if "as_of" not in values:
         values["as_of"] = today or today_pacific()
     return Settings(**values)
+
+
+def default_cache_dir(env: Mapping[str, str] | None = None) -> str:
+    """Where ``check`` keeps its result cache without ``--cache-dir``: ``$LAMBDA_RUNTIME_RULES_CACHE_DIR``, else
+    ``lambda-runtime-rules`` under ``$XDG_CACHE_HOME``, else under ``~/.cache`` (pre-commit's own convention)."""
+    env = os.environ if env is None else env
+    if env.get(CACHE_DIR_ENV):
+        return env[CACHE_DIR_ENV]
+    home = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(home, "lambda-runtime-rules")

@@ -133,12 +133,21 @@ def _comments(file: str, path: str) -> _Found:
     try:
         stat = os.stat(path)
     except OSError:
+        files.kind(path)  # noted as missing for the result cache
         return (), {}
-    return _comments_cached(file, path, stat.st_mtime_ns, stat.st_size)
+    found, notes = _comments_cached(file, path, stat.st_mtime_ns, stat.st_size)
+    files.replay(notes)
+    return found
 
 
 @lru_cache(maxsize=64)
-def _comments_cached(file: str, path: str, mtime: int, size: int) -> _Found:
+def _comments_cached(file: str, path: str, mtime: int, size: int) -> tuple[_Found, dict[str, str]]:
+    """The comments, with what reading them noted (``files.recording``), replayed on every hit."""
+    with files.recording() as notes:
+        return _read_comments(file, path), notes
+
+
+def _read_comments(file: str, path: str) -> _Found:
     try:
         data = files.read_bytes(path)  # regular files only, within the size cap
     except files.FileProblem:

@@ -5,7 +5,8 @@ usage errors and for files that cannot be read or parsed. An unreadable file cos
 on stderr; every other file is still checked and reported, so one broken file never hides the rest.
 
 Speed matters here (the hook runs on every commit), so nothing is imported before it is needed: a process
-pool only with ``--jobs``, the Terraform parser only for ``.tf`` files, SARIF's URL helpers only for SARIF.
+pool only with ``--jobs``, the Terraform parser only for ``.tf`` files, SARIF's URL helpers only for SARIF. An
+unchanged file is served from the result cache (see ``cache``) unless ``--no-cache``.
 """
 
 from __future__ import annotations
@@ -13,16 +14,19 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .. import files as file_system
 from ..catalog import Catalog
 from ..gcpause import gc_paused
 from ..model import Finding
 from ..output import one_line, printable, render, use_color, valid_unicode
 from ..progress import Progress
-from ..scan import FileResult, is_terraform, iter_files, judged_through_functions, module_folders, scan_file
+from ..scan import FileResult, as_called_module, is_terraform, iter_files, judged_through_functions, scan_file
 from ..settings import Settings
 from .common import (
     EXIT_FINDINGS,
@@ -34,6 +38,9 @@ from .common import (
     stale_catalog_warning,
     undated_region_warning,
 )
+
+if TYPE_CHECKING:
+    from ..cache import ResultCache
 
 MAX_CHUNK = 256
 """Files per pool task: large enough to amortise inter-process traffic, small enough to balance the load."""
@@ -59,7 +66,14 @@ def run(args: argparse.Namespace) -> int:
             return fail(problem)
     files = iter_files(list(args.paths))
     progress = None if getattr(args, "no_progress", False) else Progress.for_stream(sys.stderr, len(files))
-    results = check_files(files, settings, catalog, jobs=args.jobs, var_files=var_files, progress=progress)
+    cache = open_cache(args, settings, catalog)
+    results = check_files(
+        files, settings, catalog, jobs=args.jobs, var_files=var_files, progress=progress, cache=cache
+    )
+    if cache is not None:
+        if cache.problem:
+            print(f"lambda-runtime-rules: warning: {cache.problem}", file=sys.stderr)
+        cache.prune()
     built = frozenset().union(*(r.builds for r in results))
     results = [r for r in results if not judged_through_functions(r.path, r.kind, built)]
     findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
@@ -101,6 +115,16 @@ def run(args: argparse.Namespace) -> int:
     if not any(r.kind for r in results) and not errors and any(os.path.isdir(path) for path in args.paths):
         print(f"lambda-runtime-rules: warning: {no_template_line(results)}", file=sys.stderr)
     return exit_code(findings, bool(errors), args.fail_on)
+
+
+def open_cache(args: argparse.Namespace, settings: Settings, catalog: Catalog) -> ResultCache | None:
+    """The run's result cache, or None with ``--no-cache``."""
+    if getattr(args, "no_cache", False):
+        return None
+    from ..cache import ResultCache
+    from ..settings import default_cache_dir
+
+    return ResultCache.open(getattr(args, "cache_dir", None) or default_cache_dir(), settings, catalog)
 
 
 def _written_regions(results: Sequence[FileResult]) -> frozenset[str]:
@@ -272,37 +296,64 @@ def check_files(
     jobs: int = 1,
     var_files: Sequence[str] = (),
     progress: Progress | None = None,
+    cache: ResultCache | None = None,
 ) -> list[FileResult]:
     """One result per file, in the order given, whatever ``jobs`` is (0 means one worker per CPU).
 
     ``var_files``: Terraform ``-var-file`` files, applied to every Terraform folder after its own tfvars.
     ``progress``: told of every finished file (a bar on a terminal; see ``progress``).
+    ``cache``: results of unchanged files are taken from it, and every new result is stored in it.
     """
-    modules = module_folders(files)
-    tasks = [(path, tuple(var_files) if is_terraform(path) else (), str(path.parent) in modules) for path in files]
+    # Every file is read as a root; folders that a checked folder calls become module results at the end, from
+    # what the workers found (``as_called_module``), so the parent never parses a Terraform file itself.
+    tasks = [(path, tuple(var_files) if is_terraform(path) else (), False) for path in files]
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
+    results: list[FileResult | None] = [None] * len(tasks)
+    keys: dict[int, str] = {}
     try:
-        if workers <= 1 or len(tasks) <= 1:
-            results = []
-            for path, tfvars, as_module in tasks:
-                results.append(_scan_one(path, tfvars, as_module, settings, catalog))
-                if progress is not None:
-                    progress.advance()
-            return results
-        return _scan_parallel(tasks, settings, catalog, workers, progress)
+        if cache is not None:
+            for index, (path, tfvars, _) in enumerate(tasks):
+                key = cache.entry_key(path, tfvars)
+                hit = cache.get(key, path) if key is not None else None
+                if hit is not None:
+                    results[index] = hit
+                    if progress is not None:
+                        progress.advance()
+                elif key is not None:
+                    keys[index] = key
+        pending = [index for index, result in enumerate(results) if result is None]
+        todo = [tasks[index] for index in pending]
+        record = cache is not None
+        if workers <= 1 or len(todo) <= 1:
+            scanned: Iterator[FileResult] = (_scan_one(*task, settings, catalog, record) for task in todo)
+        else:
+            scanned = _scan_parallel(todo, settings, catalog, workers, record)
+        for index, result in zip(pending, scanned):
+            if cache is not None and index in keys:
+                cache.put(keys[index], result, result.notes)
+            result.notes = {}
+            results[index] = result
+            if progress is not None:
+                progress.advance()
+        return as_called_module([result for result in results if result is not None])
     finally:
         if progress is not None:
             progress.close()
 
 
-def _scan_one(path: Path, tfvars: VarFiles, as_module: bool, settings: Settings, catalog: Catalog) -> FileResult:
+def _scan_one(
+    path: Path, tfvars: VarFiles, as_module: bool, settings: Settings, catalog: Catalog, record: bool = False
+) -> FileResult:
     """One file's result without its subjects: ``check`` needs only the findings, errors, builds and Regions, and
-    keeping every file's parsed nodes to the end made memory grow with the tree (1 GB for 100k templates)."""
+    keeping every file's parsed nodes to the end made memory grow with the tree (1 GB for 100k templates).
+    ``record``: note what the scan read (``files.recording``) on the result, for the result cache."""
     # The cyclic GC pauses while one file is parsed and judged (see gcpause): a third of the corpus time else.
     try:
-        with gc_paused():
+        with gc_paused(), file_system.recording() if record else nullcontext({}) as notes:
             result = scan_file(path, settings, catalog, var_files=tfvars, as_module=as_module)
         result.subjects = []
+        if record:
+            result.notes = notes
         return result
     except Exception as exc:  # a bug must not hide the other files' findings, nor print a traceback to a hook
         return FileResult(str(path), error=f"{path}: internal error, please report: {type(exc).__name__}: {exc}")
@@ -311,19 +362,17 @@ def _scan_one(path: Path, tfvars: VarFiles, as_module: bool, settings: Settings,
 _WORKER: dict[str, object] = {}
 
 
-def _init_worker(settings: Settings, catalog: Catalog) -> None:
+def _init_worker(settings: Settings, catalog: Catalog, record: bool) -> None:
     """The parent's validated catalog travels to each worker once, so no worker loads or validates it again."""
     _WORKER["settings"] = settings
     _WORKER["catalog"] = catalog
+    _WORKER["record"] = record
 
 
 def _scan_chunk(chunk: list[tuple[Path, VarFiles, bool]]) -> list[FileResult]:
-    settings, catalog = _WORKER["settings"], _WORKER["catalog"]
-    assert isinstance(settings, Settings) and isinstance(catalog, Catalog)
-    results = []
-    for path, tfvars, as_module in chunk:
-        results.append(_scan_one(path, tfvars, as_module, settings, catalog))
-    return results
+    settings, catalog, record = _WORKER["settings"], _WORKER["catalog"], _WORKER["record"]
+    assert isinstance(settings, Settings) and isinstance(catalog, Catalog) and isinstance(record, bool)
+    return [_scan_one(path, tfvars, as_module, settings, catalog, record) for path, tfvars, as_module in chunk]
 
 
 def _scan_parallel(
@@ -331,17 +380,16 @@ def _scan_parallel(
     settings: Settings,
     catalog: Catalog,
     workers: int,
-    progress: Progress | None = None,
-) -> list[FileResult]:
+    record: bool = False,
+) -> Iterator[FileResult]:
+    """The results in the order of ``tasks``, each chunk's as soon as it is done (the parent stores them in the
+    cache and forgets them as they come)."""
     from concurrent.futures import ProcessPoolExecutor
 
     size = max(1, min(MAX_CHUNK, -(-len(tasks) // (workers * 4))))
     chunks = [tasks[start : start + size] for start in range(0, len(tasks), size)]
     workers = min(workers, len(chunks))
-    results: list[FileResult] = []
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(settings, catalog)) as pool:
+    initargs = (settings, catalog, record)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=initargs) as pool:
         for part in pool.map(_scan_chunk, chunks):  # map keeps submission order: deterministic output
-            results.extend(part)
-            if progress is not None:
-                progress.advance(len(part))
-    return results
+            yield from part

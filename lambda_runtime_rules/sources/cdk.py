@@ -721,7 +721,7 @@ def app_root(file: str) -> str:
     a relative asset directory is relative to it, as the CDK CLI resolves it from its working directory."""
     folder = os.path.dirname(os.path.abspath(file))
     for candidate in (folder, *Path(folder).parents):
-        if os.path.isfile(os.path.join(candidate, "cdk.json")):
+        if files.is_file(os.path.join(candidate, "cdk.json")):
             return str(candidate)
     return folder
 

@@ -493,11 +493,13 @@ class _Failure:
 
 def _load_include(path: str) -> object:
     """An included YAML/JSON (or literal JS/TS) file, every node tagged with its path; a _Failure otherwise."""
+    from .. import files
     from ..loader import LoadError, load_file
 
     lowered = path.lower()
-    if not os.path.isfile(path):
-        return _Failure("no such file" if not os.path.exists(path) else "not a file")
+    found = files.kind(path)
+    if found != "file":
+        return _Failure("no such file" if found == "none" else "not a file")
     if lowered.endswith(_SCRIPT_SUFFIXES):
         from .serverless_script import read_module
 

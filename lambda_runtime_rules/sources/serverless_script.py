@@ -454,7 +454,7 @@ class _Loader:
             key = os.path.normpath(candidate)
             if key in self.modules:
                 return self.modules[key]
-            if not os.path.isfile(candidate):
+            if not files.is_file(candidate):
                 continue
             if len(self.modules) >= _MAX_MODULES:
                 return None
@@ -465,9 +465,7 @@ class _Loader:
 
     def load(self, path: str) -> object:
         lowered = path.lower()
-        try:
-            if os.path.getsize(path) > MAX_FILE_BYTES:
-                return None
+        try:  # both readers refuse a file over MAX_FILE_BYTES
             if lowered.endswith(".json"):
                 from ..loader import load_file
 
@@ -517,11 +515,11 @@ def _tsconfig_paths(base: str) -> list[tuple[str, list[str]]]:
     expression through the same literal reader."""
     path = os.path.join(base, "tsconfig.json")
     try:
-        if not os.path.isfile(path) or os.path.getsize(path) > MAX_FILE_BYTES:
+        if not files.is_file(path):
             return []
-        text = Path(path).read_bytes()
+        text = files.read_bytes(path, MAX_FILE_BYTES)
         text.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+    except (files.FileProblem, UnicodeDecodeError):
         return []
     loader = _Loader(base)
     module = loader.module_from_bytes(b"export default (" + text + b"\n);", path, False, root=True)

@@ -42,6 +42,7 @@ __all__ = [
     "is_terraform_file",
     "is_tfvars_file",
     "load_folder",
+    "local_calls",
     "parse_hcl",
     "subjects_from_hcl",
     "variable_defaults",
@@ -91,6 +92,7 @@ class ModuleFolder:
     variables: dict[str, tuple[Optional[Expr], str]] = field(default_factory=dict)
     locals: dict[str, Expr] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict, compare=False)  # derived once per folder (provider regions)
+    notes: dict[str, str] = field(default_factory=dict, compare=False)  # what reading it noted (files.recording)
 
     def blocks(self, kind: str) -> Iterator[tuple[str, hcl.Block]]:
         for file, body in self.files:
@@ -138,6 +140,7 @@ def clear_cache() -> None:
 
 def _listing(folder: str) -> tuple[tuple[str, int, int], ...]:
     entries = []
+    files.note_listing(folder)
     try:
         with os.scandir(folder) as scan:
             for entry in scan:
@@ -157,26 +160,31 @@ def _listing(folder: str) -> tuple[tuple[str, int, int], ...]:
 def load_folder(folder: str) -> ModuleFolder:
     """Parse every Terraform file of a folder once per process (a hook hands us its files one by one).
 
-    The cache key holds each file's size and modification time, so ``fix`` sees its own edits.
+    The cache key holds each file's size and modification time, so ``fix`` sees its own edits. A hit replays
+    what the first read noted, so the result cache still sees every file of the folder as a dependency.
     """
     listing = _listing(folder)
     key = (folder, listing)
     cached = _FOLDERS.get(key)
     if cached is not None:
+        files.replay(cached.notes)
         return cached
     module = ModuleFolder(folder)
-    for name, _, _ in listing:
-        path = os.path.join(folder, name) if folder not in ("", ".") else name
-        lower = name.lower()
-        try:
-            body = parse_file(path)
-        except TerraformError as exc:
-            module.errors[path] = str(exc)
-            continue
-        if lower.endswith(TFVARS_SUFFIXES):
-            module.tfvars.append((path, body))
-        else:
-            module.files.append((path, body))
+    with files.recording() as notes:
+        files.note_listing(folder)
+        for name, _, _ in listing:
+            path = os.path.join(folder, name) if folder not in ("", ".") else name
+            lower = name.lower()
+            try:
+                body = parse_file(path)
+            except TerraformError as exc:
+                module.errors[path] = str(exc)
+                continue
+            if lower.endswith(TFVARS_SUFFIXES):
+                module.tfvars.append((path, body))
+            else:
+                module.files.append((path, body))
+    module.notes = notes
     _index(module)
     if len(_FOLDERS) >= _FOLDER_CACHE_SIZE:
         _FOLDERS.pop(next(iter(_FOLDERS)))
@@ -929,14 +937,19 @@ def called_folders(folders: Iterable[str]) -> set[str]:
     """
     called: set[str] = set()
     for folder in folders:
-        if not _mentions_local_source(folder):
-            continue
-        module = load_folder(folder)
-        for _, block in module.blocks("module"):
-            source = hcl.expand(block.body.get("source") or hcl.Unknown(Where()))
-            if isinstance(source, hcl.Lit) and isinstance(source.value, str) and source.value.startswith(_LOCAL):
-                called.add(os.path.normpath(os.path.join(folder or ".", source.value)))
+        if _mentions_local_source(folder):
+            called.update(local_calls(load_folder(folder)))
     return called
+
+
+def local_calls(module: ModuleFolder) -> frozenset[str]:
+    """The folders this module calls as local modules (literal ``./`` or ``../`` sources), normalised."""
+    called = set()
+    for _, block in module.blocks("module"):
+        source = hcl.expand(block.body.get("source") or hcl.Unknown(Where()))
+        if isinstance(source, hcl.Lit) and isinstance(source.value, str) and source.value.startswith(_LOCAL):
+            called.add(os.path.normpath(os.path.join(module.folder or ".", source.value)))
+    return frozenset(called)
 
 
 def _mentions_local_source(folder: str) -> bool:
@@ -957,35 +970,39 @@ def _module_folder(scope: _Scope, source: str, call_path: tuple[str, ...]) -> Op
     if source.startswith(_LOCAL):
         base = scope.module.folder or "."
         folder = os.path.normpath(os.path.join(base, source))
-        return folder if os.path.isdir(folder) else None
+        return folder if files.is_dir(folder) else None
     manifest = _modules_manifest(scope.root_folder or scope.module.folder or ".")
     directory = manifest.get(".".join(call_path))
     if directory is None:
         return None
     folder = os.path.normpath(os.path.join(scope.root_folder or ".", directory))
-    return folder if os.path.isdir(folder) else None
+    return folder if files.is_dir(folder) else None
 
 
-_MANIFESTS: dict[str, dict[str, str]] = {}
+_MANIFESTS: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
 
 
 def _modules_manifest(root: str) -> dict[str, str]:
-    """``.terraform/modules/modules.json``: each module call's key (``a.b`` for module b inside a) -> folder."""
+    """``.terraform/modules/modules.json``: each module call's key (``a.b`` for module b inside a) -> folder.
+
+    Kept per process with what reading it noted (``files.recording``), replayed on a hit."""
     cached = _MANIFESTS.get(root)
     if cached is not None:
-        return cached
+        files.replay(cached[1])
+        return cached[0]
     found: dict[str, str] = {}
     path = os.path.join(root, ".terraform", "modules", "modules.json")
-    try:
-        if os.path.isfile(path) and os.path.getsize(path) <= _MAX_FILE_BYTES:
-            with open(path, encoding="utf-8") as handle:
-                data = json.load(handle)
-            for entry in data.get("Modules", []) if isinstance(data, dict) else []:
-                if isinstance(entry, dict) and isinstance(entry.get("Key"), str) and isinstance(entry.get("Dir"), str):
-                    found[entry["Key"]] = entry["Dir"]
-    except (OSError, ValueError, UnicodeDecodeError):
-        found = {}
-    _MANIFESTS[root] = found
+    with files.recording() as notes:
+        try:
+            if files.is_file(path):
+                data = json.loads(files.read_bytes(path, _MAX_FILE_BYTES))
+                for entry in data.get("Modules", []) if isinstance(data, dict) else []:
+                    key, directory = (entry.get("Key"), entry.get("Dir")) if isinstance(entry, dict) else (0, 0)
+                    if isinstance(key, str) and isinstance(directory, str):
+                        found[key] = directory
+        except (files.FileProblem, ValueError):  # json's errors, UnicodeDecodeError included, are ValueErrors
+            found = {}
+    _MANIFESTS[root] = (found, notes)
     return found
 
 
