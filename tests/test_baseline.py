@@ -242,7 +242,7 @@ def _host_project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     accepted = [line for line in BASELINE.splitlines(keepends=True) if "LegacyFunction" not in line]
     (tmp_path / "b.json").write_text("".join(accepted), encoding="utf-8")
     (tmp_path / ".lambda-runtime-rules.yaml").write_text("baseline: b.json\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")}
     env.update({"LAMBDA_RUNTIME_RULES_AS_OF": AS_OF, "BC_SKIP_MAPPING": "TRUE",
                 "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"})
     return tmp_path, env

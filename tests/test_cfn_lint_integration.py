@@ -201,7 +201,7 @@ def test_cfn_lint_executable_end_to_end(tmp_path: Path) -> None:
     """The installed console script, ``--append-rules=`` form, JSON output."""
     executable = Path(sys.executable).parent / ("cfn-lint.exe" if os.name == "nt" else "cfn-lint")
     fixture = FIXTURES / "EL2001" / "fail_globals_architectures.yaml"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")}
     env["LAMBDA_RUNTIME_RULES_AS_OF"] = AS_OF
     proc = subprocess.run(
         [str(executable), f"--append-rules={PACK}", "--format", "json", str(fixture)],

@@ -113,7 +113,7 @@ def test_a_broken_setting_is_not_repeated_by_the_notice(tmp_path):
 
 def _cli(tmp_path: Path, *args: str) -> int:
     executable = Path(sys.executable).parent / ("cfn-lint.exe" if os.name == "nt" else "cfn-lint")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")}
     proc = subprocess.run([str(executable), f"--append-rules={PACK}", *args], capture_output=True, text=True,
                           cwd=tmp_path, env=env, timeout=300, check=False)
     assert proc.stderr == ""

@@ -27,7 +27,7 @@ def checkov_executable() -> str:
 
 
 def environment(**settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")}
     env.update(
         {
             "BC_SKIP_MAPPING": "TRUE",

@@ -14,7 +14,7 @@ BIN = Path(sys.executable).parent / "lambda-runtime-rules"
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")}
     return subprocess.run([str(BIN), *args], capture_output=True, text=True, cwd=cwd, env=env)
 
 

@@ -58,7 +58,9 @@ def _console_script() -> Path:
 
 def cli(*args: str, cwd: Path = FIXTURES, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the console script with a clean settings environment (no config file or variables leak in)."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")
+    }
     environment.update(env or {})
     return subprocess.run(
         [str(_console_script()), *args],

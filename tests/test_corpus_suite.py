@@ -98,7 +98,7 @@ def cfn_lint(
     ]
     saved_cwd, saved_env = os.getcwd(), dict(os.environ)
     os.chdir(tmp_path_factory.mktemp("cfn-lint"))  # no .cfnlintrc / .lambda-runtime-rules.yaml from here
-    for name in [n for n in os.environ if n.startswith("LAMBDA_RUNTIME_RULES_")]:
+    for name in [n for n in os.environ if n.startswith("LAMBDA_RUNTIME_RULES_") and not n.endswith("_CACHE_DIR")]:
         del os.environ[name]
     try:
         matches = list(Runner(ConfigMixIn(args)).run())
@@ -125,7 +125,7 @@ def checkov(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
     Run from another folder (``checkov -d CORPUS``): the checks must find the original files from Checkov's
     scan-root-relative paths, not from the working directory.
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")}
     env.update(
         {
             "BC_SKIP_MAPPING": "TRUE",

@@ -20,7 +20,9 @@ _WITHOUT_HCL2 = "import sys; sys.modules['hcl2'] = None; from lambda_runtime_rul
 
 
 def _clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    return {
+        k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")
+    }
 
 
 def _without_hcl2(*args: str) -> subprocess.CompletedProcess[str]:
@@ -236,7 +238,11 @@ def test_check_hook_shows_a_warning_under_passed(tmp_path: Path) -> None:
     )
     _git("add", "-A", cwd=user_repo)
     _git("commit", "-q", "-m", "a function on a deprecated runtime", cwd=user_repo)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LAMBDA_RUNTIME_RULES_", "PRE_COMMIT"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("LAMBDA_RUNTIME_RULES_", "PRE_COMMIT")) or k.endswith("_CACHE_DIR")
+    }
     env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
     proc = subprocess.run(
         [PRE_COMMIT, "try-repo", str(hook_repo), "lambda-runtime-rules", "--all-files", "--color", "never"],

@@ -47,7 +47,7 @@ def deadline():
 
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
-        if name.startswith("LAMBDA_RUNTIME_RULES_"):
+        if name.startswith("LAMBDA_RUNTIME_RULES_") and not name.endswith("_CACHE_DIR"):
             monkeypatch.delenv(name)
 
 
@@ -318,7 +318,11 @@ CONSOLE = Path(sys.executable).parent / "lambda-runtime-rules"
 
 
 def _console(*args: str, cwd: Path, encoding: str = "", **kwargs: object) -> subprocess.CompletedProcess[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LAMBDA_RUNTIME_RULES_", "PYTHONIOENCODING"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("LAMBDA_RUNTIME_RULES_", "PYTHONIOENCODING")) or k.endswith("_CACHE_DIR")
+    }
     env["LC_ALL"] = "C.UTF-8"
     if encoding:
         env["PYTHONIOENCODING"] = encoding
@@ -438,7 +442,7 @@ def test_exception_glob_from_a_subfolder_in_cfn_lint_and_checkov(tmp_path):
             "      Role: arn:aws:iam::123456789012:role/r\n",
         )
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")}
     bin_dir = Path(sys.executable).parent
     cfn_lint = [str(bin_dir / "cfn-lint"), "--append-rules=lambda_runtime_rules.cfn_lint", "app.yaml"]
     result = subprocess.run(cfn_lint, cwd=tmp_path / "stacks", env=env, capture_output=True, text=True, timeout=300)
@@ -614,7 +618,7 @@ def test_fifo_among_terraform_folders_and_script_imports(tmp_path, capsys, monke
 @pytest.mark.parametrize("broken", ["digits", "glob"])
 def test_cfn_lint_names_the_broken_setting(tmp_path, broken):
     """Items 6 and 7 in cfn-lint: the setting is named (once an unnamed internal error naming the template)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")}
     if broken == "digits":
         env["LAMBDA_RUNTIME_RULES_WARN_DAYS"] = "①"
         expected = "LAMBDA_RUNTIME_RULES_WARN_DAYS: '①' is not a whole number of days >= 0"

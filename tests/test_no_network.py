@@ -71,7 +71,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[Attempts]:
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    for name in [n for n in os.environ if n.startswith("LAMBDA_RUNTIME_RULES_")]:
+    for name in [n for n in os.environ if n.startswith("LAMBDA_RUNTIME_RULES_") and not n.endswith("_CACHE_DIR")]:
         monkeypatch.delenv(name)
     yield attempts
 
@@ -124,7 +124,7 @@ def test_checkov_checks_offline(tmp_path: Path) -> None:
     (tmp_path / "guard").mkdir()
     (tmp_path / "guard" / "sitecustomize.py").write_text(GUARD, encoding="utf-8")
     log = tmp_path / "network.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")}
     env.update(
         {
             "PYTHONPATH": os.pathsep.join([str(tmp_path / "guard"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep),

@@ -289,7 +289,7 @@ def test_check_writes_the_ci_formats_with_exit_codes_kept(tmp_path: Path, fmt: s
     (tmp_path / "t.yaml").write_text(TEMPLATE, encoding="utf-8")
     (tmp_path / "clean.yaml").write_text(TEMPLATE.replace("python3.7", "python3.12").split("  Worker")[0])
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")}
     report = tmp_path / f"report.{fmt}"
     proc = subprocess.run(
         [str(CONSOLE), "check", "--as-of", AS_OF, "--format", fmt, "--output", str(report), "."],

@@ -38,7 +38,7 @@ def _templates() -> list[Path]:
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")}
     env["LAMBDA_RUNTIME_RULES_AS_OF"] = "2026-11-23"
     env["LAMBDA_RUNTIME_RULES_CONFIG"] = str(tmp_path / "empty.yaml")
     (tmp_path / "empty.yaml").write_text("{}\n")

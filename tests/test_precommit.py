@@ -163,7 +163,11 @@ def _user_repository(tmp_path: Path) -> Path:
 def _try_repo(hook: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     hook_repo = _hook_repository(tmp_path)
     user_repo = _user_repository(tmp_path)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LAMBDA_RUNTIME_RULES_", "PRE_COMMIT"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("LAMBDA_RUNTIME_RULES_", "PRE_COMMIT")) or k.endswith("_CACHE_DIR")
+    }
     env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
     assert PRE_COMMIT is not None
     return subprocess.run(

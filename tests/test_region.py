@@ -34,7 +34,7 @@ BIN = Path(sys.executable).parent
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")}
     (tmp_path / "empty.yaml").write_text("{}\n")
     env["LAMBDA_RUNTIME_RULES_AS_OF"] = AS_OF.isoformat()
     env["LAMBDA_RUNTIME_RULES_CONFIG"] = str(tmp_path / "empty.yaml")

@@ -74,7 +74,7 @@ ERRORS = {
 def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     """``check`` in this process, from FIXTURES, with no settings leaking in from the environment."""
     for name in list(os.environ):
-        if name.startswith("LAMBDA_RUNTIME_RULES_"):
+        if name.startswith("LAMBDA_RUNTIME_RULES_") and not name.endswith("_CACHE_DIR"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("LAMBDA_RUNTIME_RULES_CONFIG", str(FIXTURES / "empty-settings.yaml"))
     monkeypatch.chdir(FIXTURES)
@@ -155,7 +155,7 @@ def test_a_script_that_exports_no_literal_configuration_is_skipped(
 def test_the_console_script_on_the_realistic_typescript_folder() -> None:
     """The installed entry point, in a fresh process: the mixed folder a user would have."""
     script = Path(sys.executable).with_name("lambda-runtime-rules")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")}
     env["LAMBDA_RUNTIME_RULES_CONFIG"] = str(FIXTURES / "empty-settings.yaml")
     proc = subprocess.run(
         [str(script), "check", "--as-of", AS_OF, "--format", "json", "typescript", "includes"],

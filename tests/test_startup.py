@@ -60,7 +60,7 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stder
 
 def _check(template: Path, tmp_path: Path) -> tuple[int, list[str], set[str]]:
     """Exit code, the findings' lines, and every module loaded, of a fresh ``check``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")}
     out = subprocess.run(
         [sys.executable, "-c", _PROBE, "check", "--as-of", AS_OF, "--no-progress", str(template)],
         capture_output=True,

@@ -136,7 +136,7 @@ EXPECTED = {
 
 
 def _env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")}
     (tmp / "empty.yaml").write_text("{}\n", encoding="utf-8")
     env.update({"LAMBDA_RUNTIME_RULES_AS_OF": AS_OF, "LAMBDA_RUNTIME_RULES_CONFIG": str(tmp / "empty.yaml")})
     env.update({"BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"})

@@ -29,7 +29,9 @@ def _console_script() -> Path:
 def _run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     import os
 
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_")}
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")
+    }
     environment.update(env or {})
     return subprocess.run(
         [str(_console_script()), *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=60
