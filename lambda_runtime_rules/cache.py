@@ -32,7 +32,7 @@ from pathlib import Path
 from . import files
 from .catalog import Catalog
 from .model import Finding
-from .scan import FileResult
+from .scan import FileResult, _frozen
 from .settings import Settings
 
 FORMAT = "v1"
@@ -228,8 +228,8 @@ def _result(entry: object, path: str) -> FileResult:
         kind=entry["kind"],
         findings=findings,
         error=entry["error"],
-        builds=frozenset(entry["builds"]),
-        regions=frozenset(entry["regions"]),
-        calls=frozenset(entry["calls"]),
+        builds=_frozen(entry["builds"]),
+        regions=_frozen(entry["regions"]),
+        calls=_frozen(entry["calls"]),
         module_error=entry["module_error"],
     )

@@ -8,7 +8,7 @@ is what makes their verdicts identical.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +43,20 @@ class InputError(Exception):
         self.partial = partial
 
 
+NO_SUBJECTS: list[Subject] = []
+"""Shared by every result that dropped its subjects (never appended to): ``check`` keeps one result per file to
+the end, so what an empty one costs is multiplied by the tree (a fresh list, dict or frozenset is 50-200 bytes)."""
+
+
+def _frozen(items: Iterable[str]) -> frozenset[str]:
+    """``frozenset(items)``, the one shared empty frozenset when there are none."""
+    found = frozenset(items)
+    return found if found else _EMPTY
+
+
+_EMPTY: frozenset[str] = frozenset()
+
+
 @dataclass
 class FileResult:
     """What a scan of one file produced: its kind ('' when not a file we check), subjects and findings."""
@@ -57,7 +71,7 @@ class FileResult:
     # The Region codes this file itself names (Terraform provider, Serverless provider.region), likewise kept.
     regions: frozenset[str] = frozenset()
     # What the scan read, probed and listed (``files.recording``), when the result cache asked for it.
-    notes: dict[str, str] = field(default_factory=dict)
+    notes: Mapping[str, str] | None = None
     # A Terraform file read as a root: the folders its folder calls as local modules, and the error it would
     # have as a called module (only its own parse), so ``check`` decides without parsing anything itself.
     calls: frozenset[str] = frozenset()
@@ -329,12 +343,12 @@ def as_called_module(results: Sequence[FileResult]) -> list[FileResult]:
 
 def built_dockerfiles(subjects: Iterable[Subject]) -> frozenset[str]:
     """The Dockerfiles (real paths) that these subjects' image functions are built from."""
-    return frozenset(s.built_from for s in subjects if isinstance(s, FunctionSubject) and s.built_from)
+    return _frozen(s.built_from for s in subjects if isinstance(s, FunctionSubject) and s.built_from)
 
 
 def written_regions(subjects: Iterable[Subject]) -> frozenset[str]:
     """The Region codes these subjects' files name (a Terraform provider, a Serverless ``provider.region``)."""
-    return frozenset(str(v.value) for s in subjects for v in getattr(s, "regions", ()) if isinstance(v.value, str))
+    return _frozen(str(v.value) for s in subjects for v in getattr(s, "regions", ()) if isinstance(v.value, str))
 
 
 def judged_through_functions(path: str, kind: str, built: frozenset[str]) -> bool:

@@ -26,7 +26,15 @@ from ..gcpause import gc_paused
 from ..model import Finding
 from ..output import one_line, printable, render, use_color, valid_unicode
 from ..progress import Progress
-from ..scan import FileResult, as_called_module, is_terraform, iter_files, judged_through_functions, scan_file
+from ..scan import (
+    NO_SUBJECTS,
+    FileResult,
+    as_called_module,
+    is_terraform,
+    iter_files,
+    judged_through_functions,
+    scan_file,
+)
 from ..settings import Settings
 from .common import (
     EXIT_FINDINGS,
@@ -330,8 +338,8 @@ def check_files(
             scanned = _scan_parallel(todo, settings, catalog, workers, record)
         for index, result in zip(pending, scanned):
             if cache is not None and index in keys:
-                cache.put(keys[index], result, result.notes)
-            result.notes = {}
+                cache.put(keys[index], result, result.notes or {})
+            result.notes = None
             results[index] = result
             if progress is not None:
                 progress.advance()
@@ -351,7 +359,7 @@ def _scan_one(
     try:
         with gc_paused(), file_system.recording() if record else nullcontext({}) as notes:
             result = scan_file(path, settings, catalog, var_files=tfvars, as_module=as_module)
-        result.subjects = []
+        result.subjects = NO_SUBJECTS
         if record:
             result.notes = notes
         return result
