@@ -336,7 +336,9 @@ def check_files(
             scanned: Iterator[FileResult] = (_scan_one(*task, settings, catalog, record) for task in todo)
         else:
             scanned = _scan_parallel(todo, settings, catalog, workers, record)
-        for index, result in zip(pending, scanned):
+        order = iter(pending)
+        for result in scanned:  # drained to the end, so the pool's block exits (and waits for its workers) here
+            index = next(order)
             if cache is not None and index in keys:
                 cache.put(keys[index], result, result.notes or {})
             result.notes = None
