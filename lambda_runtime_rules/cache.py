@@ -92,6 +92,7 @@ class ResultCache:
         self.hits = 0
         self.misses = 0
         self._buckets: set[Path] = set()
+        self._states: dict[str, str] = {}
 
     @classmethod
     def open(cls, folder: str | os.PathLike[str], settings: Settings, catalog: Catalog) -> ResultCache:
@@ -125,13 +126,21 @@ class ResultCache:
         for noted, state in notes.items():
             if noted.startswith("f") and noted.partition(":")[2] == own:
                 continue  # the file's own content is in the key
-            if not isinstance(state, str) or files.state_now(noted) != state:
+            if not isinstance(state, str) or self._state_now(noted) != state:
                 self.misses += 1
                 return None
         self.hits += 1
         with contextlib.suppress(OSError):
             os.utime(where)  # used: kept by the prune
         return result
+
+    def _state_now(self, noted: str) -> str:
+        """``files.state_now``, once per key and run: every file of a Terraform folder notes all the others, so a
+        folder of N files would otherwise be read N times over on every warm run."""
+        state = self._states.get(noted)
+        if state is None:
+            state = self._states[noted] = files.state_now(noted)
+        return state
 
     def put(self, key: str, result: FileResult, notes: Mapping[str, str]) -> None:
         """Store a result atomically; a result of an internal error is never stored (the next run tries again)."""
