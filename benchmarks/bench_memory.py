@@ -8,9 +8,11 @@ Issue 13 item 3. Two shapes, generated in a temporary folder (the date is pinned
 - one template with ``--functions N`` (default 20,000) functions, every tenth deprecated. Goal: the run's peak RSS
   above an empty run's within 10x the file's size.
 
-Peak RSS is sampled from ``/proc`` every 10 ms for the whole process tree (parent plus workers, summed) and for the
+Peak RSS is sampled from ``/proc`` every 10 ms for the whole process tree (parent plus workers, summed), for the
 largest single process (which ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` also reports, exactly, for a process that
-has been waited for). Runtimes are picked from the bundled catalog, never written here.
+has been waited for), and as the tree's summed PSS (``smaps_rollup``): forked workers share the parent's pages
+copy-on-write, which summed RSS counts once per process. Runtimes are picked from the bundled catalog, never
+written here.
 
 Usage: ``python benchmarks/bench_memory.py [--files 100000] [--functions 20000] [--cache]`` (``--cache`` keeps
 the result cache on; by default each run passes ``--no-cache``, so it measures checking, not the cache).
@@ -74,8 +76,21 @@ def huge_template(path: Path, count: int) -> int:
     return path.stat().st_size
 
 
-def _tree_rss(root: int) -> tuple[int, int]:
-    """(sum, largest) resident bytes of ``root`` and its descendants, from /proc."""
+def _pss(pid: int) -> int:
+    """Proportional set size: pages shared with other processes (a forked worker's copy-on-write pages) count
+    as a share, so summing it over a process tree counts every page once, which summing RSS does not."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_rss(root: int) -> tuple[int, int, int]:
+    """(RSS sum, largest RSS, PSS sum) in bytes of ``root`` and its descendants, from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -89,25 +104,26 @@ def _tree_rss(root: int) -> tuple[int, int]:
         pid, parent = int(entry), int(fields[1])
         children.setdefault(parent, []).append(pid)
         rss[pid] = int(fields[21]) * PAGE
-    total, largest, todo = 0, 0, [root]
+    total, largest, proportional, todo = 0, 0, 0, [root]
     while todo:
         pid = todo.pop()
         total += rss.get(pid, 0)
         largest = max(largest, rss.get(pid, 0))
+        proportional += _pss(pid)
         todo.extend(children.get(pid, ()))
-    return total, largest
+    return total, largest, proportional
 
 
-def peak(command: list[str]) -> tuple[float, float, float]:
-    """(seconds, peak MiB of the tree, peak MiB of the largest process) of one run."""
+def peak(command: list[str]) -> tuple[float, float, float, float]:
+    """(seconds, peak MiB of the tree's RSS, of the largest process's RSS, of the tree's PSS) of one run."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    tree = largest = 0
+    tree = largest = shared = 0
     while process.poll() is None:
-        total, big = _tree_rss(process.pid)
-        tree, largest = max(tree, total), max(largest, big)
+        total, big, proportional = _tree_rss(process.pid)
+        tree, largest, shared = max(tree, total), max(largest, big), max(shared, proportional)
         time.sleep(0.01)
-    return time.perf_counter() - start, tree / 2**20, largest / 2**20
+    return time.perf_counter() - start, tree / 2**20, largest / 2**20, shared / 2**20
 
 
 def main() -> int:
@@ -119,7 +135,7 @@ def main() -> int:
     base = [console_script(), "check", "--as-of", AS_OF, "--fail-on", "never", "--format", "json"]
     if not args.cache:
         base.append("--no-cache")
-    rows: list[tuple[str, float, float, float]] = []
+    rows: list[tuple[str, float, float, float, float]] = []
     with tempfile.TemporaryDirectory() as temporary:
         empty = Path(temporary, "empty")
         empty.mkdir()
@@ -131,11 +147,10 @@ def main() -> int:
                 rows.append((f"{count} templates, --jobs {jobs}", *peak([*base, "--jobs", jobs, str(folder)])))
         huge = Path(temporary, "huge.yaml")
         size = huge_template(huge, args.functions)
-        seconds, tree, largest = peak([*base, str(huge)])
-        rows.append((f"one template, {args.functions} functions", seconds, tree, largest))
-    print(f"{'case':<40} {'wall':>8} {'tree MiB':>9} {'largest MiB':>12}")
-    for label, seconds, tree, largest in rows:
-        print(f"{label:<40} {seconds:>7.1f}s {tree:>9.1f} {largest:>12.1f}")
+        rows.append((f"one template, {args.functions} functions", *peak([*base, str(huge)])))
+    print(f"{'case':<40} {'wall':>8} {'tree RSS':>9} {'largest RSS':>12} {'tree PSS':>9}  (MiB)")
+    for label, seconds, tree, largest, shared in rows:
+        print(f"{label:<40} {seconds:>7.1f}s {tree:>9.1f} {largest:>12.1f} {shared:>9.1f}")
     above = rows[-1][3] - rows[0][3]
     ratio = above * 2**20 / size
     print(f"huge template: {size / 2**20:.1f} MiB file, {above:.1f} MiB above an empty run: {ratio:.1f}x")
