@@ -342,3 +342,22 @@ def test_files_notes_reads_probes_and_listings(tmp_path: Path) -> None:
     (tmp_path / "new.txt").write_text("", encoding="utf-8")
     changed = {key for key, state in outer.items() if files.state_now(key) != state}
     assert {key[0] for key in changed} == {"f", "d"}
+
+
+def test_module_folders_decided_from_the_workers_equal_the_parent_parse(corpus_dir: Path) -> None:
+    """``check`` now reads every Terraform file as a root and turns the folders another checked folder calls into
+    module results afterwards (``as_called_module``); that gives what parsing every folder in the parent first
+    (``module_folders``) and scanning the called ones ``as_module`` gave, on every corpus and fixture file (the
+    fixtures hold the local module calls)."""
+    from lambda_runtime_rules.scan import module_folders, scan_file
+
+    settings = Settings(as_of=dt.date.fromisoformat(AS_OF))
+    catalog = default_catalog()
+    paths = iter_files([str(corpus_dir), str(ROOT / "fixtures")])
+    modules = module_folders(paths)
+    assert modules, "the corpus has Terraform folders called as local modules"
+    before = [scan_file(p, settings, catalog, as_module=str(p.parent) in modules) for p in paths]
+    now = check_files(paths, settings, catalog)
+    assert [(r.path, r.kind, r.error, r.findings) for r in now] == [
+        (r.path, r.kind, r.error, r.findings) for r in before
+    ]
