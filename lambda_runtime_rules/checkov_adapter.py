@@ -20,6 +20,7 @@ values are taken from Checkov's own ``conf``, where its graph has already resolv
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 from collections import OrderedDict
@@ -149,6 +150,7 @@ def _from_presence(subject: Subject, present: set[str]) -> Resolved:
 
 # ------------------------------------------------------------------------------------ settings, catalog
 
+_LOGGER = "lambda_runtime_rules.checks"  # our checks' logger in Checkov (see quiet_result_lines)
 _context_cache: dict[tuple[object, ...], Optional[tuple[Settings, Catalog]]] = {}
 # Asked once per check per resource: a few dictionary lookups, not a walk over the whole environment.
 _ENV_NAMES = (*ENV_VARS.values(), CONFIG_ENV)
@@ -663,6 +665,24 @@ def _sls_subject(conf: dict[Any, Any], section: str, file: Optional[str]) -> Opt
 # -------------------------------------------------------------------------------------------- checks
 
 
+def quiet_result_lines(check: Any) -> None:
+    """Give the check this package's logger, which keeps Checkov's per-result DEBUG line out of Checkov's log
+    unless Checkov itself logs at DEBUG.
+
+    Checkov's ``BaseCheck.run`` logs one DEBUG line per check per resource through ``check.logger`` (named after
+    the class's module: ``abc`` for classes made by ``type()`` under ``ABCMeta``), and Checkov keeps every DEBUG
+    line of a run in memory whatever ``LOG_LEVEL`` says: a log stream per framework worker, sent whole to the
+    parent process. Those lines were a third of what our checks added to that stream, and the stream is most of
+    the memory our checks cost a Checkov run. The verdicts are in the report; with ``LOG_LEVEL=DEBUG`` (someone
+    debugging Checkov) the lines stay.
+    """
+    logger = logging.getLogger(_LOGGER)
+    if os.environ.get("LOG_LEVEL", "").strip().upper() != "DEBUG":
+        logger.setLevel(logging.INFO)
+    check.logger = logger
+
+
+
 class _Evaluation:
     """Subject and findings of the resource checked last: its checks run back to back."""
 
@@ -695,6 +715,7 @@ class _LrrCheck:
 
     def _setup(self) -> None:
         self.severity = Severities[self.spec.checkov_severity]
+        quiet_result_lines(self)
 
     def run(self, scanned_file: str, entity_configuration: Any, entity_name: str, entity_type: str,
             skip_info: Any) -> Any:
@@ -942,13 +963,16 @@ def _check_class(framework: str, spec: RuleSpec, kinds: tuple[str, ...]) -> type
     return type(class_name, (_LrrCheck, base), namespace)
 
 
-def make_checks(framework: str) -> list[Any]:
-    """New check instances for one framework (each registers itself with Checkov's registry)."""
+def make_checks(framework: str, policies: bool = True) -> list[Any]:
+    """New check instances for one framework (each registers itself with Checkov's registry); ``policies=False``
+    leaves out the checks of IAM policies (EL3004)."""
     if framework not in FRAMEWORKS:
         raise ValueError(f"unknown framework {framework!r}; expected one of {', '.join(FRAMEWORKS)}")
     checks = []
     for spec in RULES:
         kinds = _kinds(spec.code)
+        if not policies and kinds == ("policy",):
+            continue
         groups = [(kind,) for kind in kinds] if framework == "serverless" else [kinds]
         if framework == "terraform" and kinds == ("policy",):  # resources and data sources: two registries
             groups.append((_POLICY_DATA,))
@@ -965,5 +989,16 @@ def register(*frameworks: str) -> None:
     from .checkov_sarif import install
 
     install()
+    policies = policies_judged()
     for framework in frameworks or FRAMEWORKS:
-        make_checks(framework)
+        make_checks(framework, policies=policies)
+
+
+def policies_judged() -> bool:
+    """Can EL3004 give a verdict in this run? Only under high compliance, or (failing closed) when the settings
+    cannot be loaded. Otherwise its checks would be UNKNOWN, left out of the report, on every IAM role, policy and
+    SAM function, yet each of those calls costs Checkov its bookkeeping (a filter decision, log lines, a record), a
+    tenth of all the calls our checks get on a typical tree; so they are not registered. Registration runs in the
+    process that scans (Checkov executes the shims in each framework's runner), under the same settings."""
+    context = _context()
+    return context is None or context[0].high_compliance
