@@ -460,26 +460,38 @@ def _with_built_image(subject: FunctionSubject, path: str) -> FunctionSubject:
                        a for a in built.architectures if a not in subject.architectures))
 
 
-_edge_folders: OrderedDict[str, bool] = OrderedDict()
+_folder_texts: OrderedDict[tuple[str, tuple[bytes, ...]], bool] = OrderedDict()
+
+
+def _folder_mentions(path: str, needles: tuple[bytes, ...]) -> bool:
+    """Does one ``.tf`` file of the folder holding ``path`` contain every one of ``needles``? A byte-level test,
+    once per folder, so that the folder is parsed by this package's reader only when it can matter."""
+    key = (os.path.dirname(os.path.abspath(path)), needles)
+    if key not in _folder_texts:
+        found = False
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(key[0]):
+                if entry.name.lower().endswith((".tf", ".tf.json")) and entry.is_file():
+                    with open(entry.path, "rb") as handle:
+                        text = handle.read()
+                    if all(needle in text for needle in needles):
+                        found = True
+                        break
+        _folder_texts[key] = found
+        while len(_folder_texts) > 64:
+            _folder_texts.popitem(last=False)
+    return _folder_texts[key]
 
 
 def _mentions_edge(path: str) -> bool:
-    """Does any ``.tf`` file of the folder mention ``lambda_function_association``? A byte-level test, once per
-    folder, so that folders without Lambda@Edge (nearly all) are not evaluated a second time for EL2002."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if folder not in _edge_folders:
-        found = False
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(folder):
-                if entry.name.endswith((".tf", ".tf.json")) and entry.is_file():
-                    with open(entry.path, "rb") as handle:
-                        if b"lambda_function_association" in handle.read():
-                            found = True
-                            break
-        _edge_folders[folder] = found
-        while len(_edge_folders) > 64:
-            _edge_folders.popitem(last=False)
-    return _edge_folders[folder]
+    """Folders without Lambda@Edge (nearly all) are not evaluated a second time for EL2002."""
+    return _folder_mentions(path, (b"lambda_function_association",))
+
+
+def _mentions_region(path: str) -> bool:
+    """A literal Region is written in a ``provider`` block: a folder none of whose files holds both words (about
+    half the corpus's) cannot have one, so it is not parsed again for EL1006."""
+    return _folder_mentions(path, (b"provider", b"region"))
 
 
 def _with_edge(subject: FunctionSubject, path: str) -> FunctionSubject:
@@ -781,7 +793,7 @@ class _LrrCheck:
                 subject = _with_built_image(subject, path)
             if isinstance(subject, FunctionSubject) and path and entity_type == "aws_lambda_function":
                 subject = _with_edge(subject, path)
-            if isinstance(subject, FunctionSubject) and path:  # the provider block's literal Region, as the CLI
+            if isinstance(subject, FunctionSubject) and path and _mentions_region(path):  # its literal Region
                 from .sources.terraform import region_of
 
                 subject = region_of(subject, path, entity_type, name)
