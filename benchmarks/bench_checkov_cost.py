@@ -12,8 +12,14 @@ The machine is shared, so wall time is not measured. Printed: each run, then per
 N runs and the ratios with against without (minimum to minimum, median to median, and the median of the
 per-pair ratios).
 
-Usage: ``python benchmarks/bench_checkov_cost.py [--pairs 3] [--corpus DIR] [--subset N]``: ``--subset N`` scans a
-temporary copy of the first N corpus files (by manifest order) for a quick look. Offline; the date is pinned.
+Usage: ``python benchmarks/bench_checkov_cost.py [--pairs 3] [--corpus DIR] [--subset N] [--no-log-stream]``:
+``--subset N`` scans a temporary copy of the first N corpus files (by manifest order) for a quick look;
+``--no-log-stream`` (a diagnostic, not the goal's measure) runs both sides with Checkov's in-memory DEBUG log stream
+detached. Checkov keeps every DEBUG line of a run in a ``StringIO`` whatever ``LOG_LEVEL`` says, and each framework
+worker pickles its stream to the parent, which holds it as 4 bytes per character and needs about 10 while
+unpickling; so every call of a check costs memory through Checkov's own DEBUG lines (the filter decision, "Running
+check", the secrets mask). With the stream detached, what remains is the memory of our own work.
+Offline; the date is pinned.
 """
 
 from __future__ import annotations
@@ -56,12 +62,25 @@ def environment() -> dict[str, str]:
     return env
 
 
-def command(corpus: Path, external: str | None) -> list[str]:
+# Checkov's CLI with the StringIO handler that keeps every DEBUG line taken off the root logger (--no-log-stream).
+WITHOUT_LOG_STREAM = (
+    "import logging, sys\n"
+    "import checkov.logging_init as init\n"
+    "root = logging.getLogger()\n"
+    "for handler in [h for h in root.handlers if getattr(h, 'stream', None) is init.log_stream]:\n"
+    "    root.removeHandler(handler)\n"
+    "from checkov.main import Checkov\n"
+    "sys.exit(Checkov().run())\n"
+)
+
+
+def command(corpus: Path, external: str | None, log_stream: bool = True) -> list[str]:
     checkov = Path(sys.executable).with_name("checkov")
     found = str(checkov) if checkov.is_file() else shutil.which("checkov")
     if found is None:
         raise SystemExit("checkov is not installed in this environment")
-    args = [found, "-d", str(corpus), "--framework", *FRAMEWORKS, "--skip-download", "-o", "json", "--compact",
+    program = [found] if log_stream else [sys.executable, "-c", WITHOUT_LOG_STREAM]
+    args = [*program, "-d", str(corpus), "--framework", *FRAMEWORKS, "--skip-download", "-o", "json", "--compact",
             "--quiet", "--soft-fail"]
     return [*args, "--external-checks-dir", external] if external else args
 
@@ -103,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--subset", type=int, default=0, help="scan a copy of the first N manifest files")
+    parser.add_argument("--no-log-stream", action="store_true", help="detach Checkov's DEBUG log (diagnostic)")
     args = parser.parse_args(argv)
     corpus = args.corpus.resolve()
     if not (corpus / "MANIFEST.tsv").is_file():
@@ -112,17 +132,19 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="lrr-ckv-") as tmp:
         work = Path(tmp)
         target = subset(corpus, args.subset, work / "corpus") if args.subset else corpus
-        measured(command(target, external), work)  # warm-up: file cache, bytecode of both packages
+        log_stream = not args.no_log_stream
+        measured(command(target, external, log_stream), work)  # warm-up: file cache, bytecode of both packages
         runs: dict[bool, list[Run]] = {False: [], True: []}
         for pair in range(args.pairs):
             for ours in (False, True):
-                run = measured(command(target, external if ours else None), work)
+                run = measured(command(target, external if ours else None, log_stream), work)
                 runs[ours].append(run)
                 side = "with   " if ours else "without"
                 print(f"pair {pair + 1} {side}: CPU {run.cpu:7.2f} s, peak RSS {run.peak_mib:6.1f} MiB", flush=True)
     without, with_ours = runs[False], runs[True]
     print(f"\ncorpus: {target if not args.subset else f'{corpus} (first {args.subset} files)'}; "
-          f"frameworks: {' '.join(FRAMEWORKS)}; {args.pairs} alternating pairs")
+          f"frameworks: {' '.join(FRAMEWORKS)}; {args.pairs} alternating pairs"
+          f"{'; Checkov log stream detached (diagnostic)' if args.no_log_stream else ''}")
     print(summary("checkov alone      ", without))
     print(summary("checkov + our checks", with_ours))
     cpu_min = min(r.cpu for r in with_ours) / min(r.cpu for r in without)
