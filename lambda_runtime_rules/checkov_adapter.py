@@ -53,6 +53,8 @@ __all__ = [
     "TF_RUNTIME_MANAGEMENT_TYPE",
     "Resolved",
     "make_checks",
+    "policies_judged",
+    "quiet_result_lines",
     "register",
     "terraform_subject",
     "verdict",
@@ -692,7 +694,6 @@ def quiet_result_lines(check: Any) -> None:
     if os.environ.get("LOG_LEVEL", "").strip().upper() != "DEBUG":
         logger.setLevel(logging.INFO)
     check.logger = logger
-
 
 
 class _Evaluation:
