@@ -20,6 +20,7 @@ values are taken from Checkov's own ``conf``, where its graph has already resolv
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 from collections import OrderedDict
@@ -52,6 +53,8 @@ __all__ = [
     "TF_RUNTIME_MANAGEMENT_TYPE",
     "Resolved",
     "make_checks",
+    "policies_judged",
+    "quiet_result_lines",
     "register",
     "terraform_subject",
     "verdict",
@@ -149,6 +152,7 @@ def _from_presence(subject: Subject, present: set[str]) -> Resolved:
 
 # ------------------------------------------------------------------------------------ settings, catalog
 
+_LOGGER = "lambda_runtime_rules.checks"  # our checks' logger in Checkov (see quiet_result_lines)
 _context_cache: dict[tuple[object, ...], Optional[tuple[Settings, Catalog]]] = {}
 # Asked once per check per resource: a few dictionary lookups, not a walk over the whole environment.
 _ENV_NAMES = (*ENV_VARS.values(), CONFIG_ENV)
@@ -458,26 +462,38 @@ def _with_built_image(subject: FunctionSubject, path: str) -> FunctionSubject:
                        a for a in built.architectures if a not in subject.architectures))
 
 
-_edge_folders: OrderedDict[str, bool] = OrderedDict()
+_folder_texts: OrderedDict[tuple[str, tuple[bytes, ...]], bool] = OrderedDict()
+
+
+def _folder_mentions(path: str, needles: tuple[bytes, ...]) -> bool:
+    """Does one ``.tf`` file of the folder holding ``path`` contain every one of ``needles``? A byte-level test,
+    once per folder, so that the folder is parsed by this package's reader only when it can matter."""
+    key = (os.path.dirname(os.path.abspath(path)), needles)
+    if key not in _folder_texts:
+        found = False
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(key[0]):
+                if entry.name.lower().endswith((".tf", ".tf.json")) and entry.is_file():
+                    with open(entry.path, "rb") as handle:
+                        text = handle.read()
+                    if all(needle in text for needle in needles):
+                        found = True
+                        break
+        _folder_texts[key] = found
+        while len(_folder_texts) > 64:
+            _folder_texts.popitem(last=False)
+    return _folder_texts[key]
 
 
 def _mentions_edge(path: str) -> bool:
-    """Does any ``.tf`` file of the folder mention ``lambda_function_association``? A byte-level test, once per
-    folder, so that folders without Lambda@Edge (nearly all) are not evaluated a second time for EL2002."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if folder not in _edge_folders:
-        found = False
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(folder):
-                if entry.name.endswith((".tf", ".tf.json")) and entry.is_file():
-                    with open(entry.path, "rb") as handle:
-                        if b"lambda_function_association" in handle.read():
-                            found = True
-                            break
-        _edge_folders[folder] = found
-        while len(_edge_folders) > 64:
-            _edge_folders.popitem(last=False)
-    return _edge_folders[folder]
+    """Folders without Lambda@Edge (nearly all) are not evaluated a second time for EL2002."""
+    return _folder_mentions(path, (b"lambda_function_association",))
+
+
+def _mentions_region(path: str) -> bool:
+    """A literal Region is written in a ``provider`` block: a folder none of whose files holds both words (about
+    half the corpus's) cannot have one, so it is not parsed again for EL1006."""
+    return _folder_mentions(path, (b"provider", b"region"))
 
 
 def _with_edge(subject: FunctionSubject, path: str) -> FunctionSubject:
@@ -663,6 +679,23 @@ def _sls_subject(conf: dict[Any, Any], section: str, file: Optional[str]) -> Opt
 # -------------------------------------------------------------------------------------------- checks
 
 
+def quiet_result_lines(check: Any) -> None:
+    """Give the check this package's logger, which keeps Checkov's per-result DEBUG line out of Checkov's log
+    unless Checkov itself logs at DEBUG.
+
+    Checkov's ``BaseCheck.run`` logs one DEBUG line per check per resource through ``check.logger`` (named after
+    the class's module: ``abc`` for classes made by ``type()`` under ``ABCMeta``), and Checkov keeps every DEBUG
+    line of a run in memory whatever ``LOG_LEVEL`` says: a log stream per framework worker, sent whole to the
+    parent process. Those lines were a third of what our checks added to that stream, and the stream is most of
+    the memory our checks cost a Checkov run. The verdicts are in the report; with ``LOG_LEVEL=DEBUG`` (someone
+    debugging Checkov) the lines stay.
+    """
+    logger = logging.getLogger(_LOGGER)
+    if os.environ.get("LOG_LEVEL", "").strip().upper() != "DEBUG":
+        logger.setLevel(logging.INFO)
+    check.logger = logger
+
+
 class _Evaluation:
     """Subject and findings of the resource checked last: its checks run back to back."""
 
@@ -695,6 +728,7 @@ class _LrrCheck:
 
     def _setup(self) -> None:
         self.severity = Severities[self.spec.checkov_severity]
+        quiet_result_lines(self)
 
     def run(self, scanned_file: str, entity_configuration: Any, entity_name: str, entity_type: str,
             skip_info: Any) -> Any:
@@ -760,7 +794,7 @@ class _LrrCheck:
                 subject = _with_built_image(subject, path)
             if isinstance(subject, FunctionSubject) and path and entity_type == "aws_lambda_function":
                 subject = _with_edge(subject, path)
-            if isinstance(subject, FunctionSubject) and path:  # the provider block's literal Region, as the CLI
+            if isinstance(subject, FunctionSubject) and path and _mentions_region(path):  # its literal Region
                 from .sources.terraform import region_of
 
                 subject = region_of(subject, path, entity_type, name)
@@ -942,13 +976,16 @@ def _check_class(framework: str, spec: RuleSpec, kinds: tuple[str, ...]) -> type
     return type(class_name, (_LrrCheck, base), namespace)
 
 
-def make_checks(framework: str) -> list[Any]:
-    """New check instances for one framework (each registers itself with Checkov's registry)."""
+def make_checks(framework: str, policies: bool = True) -> list[Any]:
+    """New check instances for one framework (each registers itself with Checkov's registry); ``policies=False``
+    leaves out the checks of IAM policies (EL3004)."""
     if framework not in FRAMEWORKS:
         raise ValueError(f"unknown framework {framework!r}; expected one of {', '.join(FRAMEWORKS)}")
     checks = []
     for spec in RULES:
         kinds = _kinds(spec.code)
+        if not policies and kinds == ("policy",):
+            continue
         groups = [(kind,) for kind in kinds] if framework == "serverless" else [kinds]
         if framework == "terraform" and kinds == ("policy",):  # resources and data sources: two registries
             groups.append((_POLICY_DATA,))
@@ -965,5 +1002,16 @@ def register(*frameworks: str) -> None:
     from .checkov_sarif import install
 
     install()
+    policies = policies_judged()
     for framework in frameworks or FRAMEWORKS:
-        make_checks(framework)
+        make_checks(framework, policies=policies)
+
+
+def policies_judged() -> bool:
+    """Can EL3004 give a verdict in this run? Only under high compliance, or (failing closed) when the settings
+    cannot be loaded. Otherwise its checks would be UNKNOWN, left out of the report, on every IAM role, policy and
+    SAM function, yet each of those calls costs Checkov its bookkeeping (a filter decision, log lines, a record), a
+    tenth of all the calls our checks get on a typical tree; so they are not registered. Registration runs in the
+    process that scans (Checkov executes the shims in each framework's runner), under the same settings."""
+    context = _context()
+    return context is None or context[0].high_compliance

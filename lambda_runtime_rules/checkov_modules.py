@@ -31,6 +31,7 @@ from .checkov_adapter import (
     _context,
     _Evaluation,
     _tf_unresolved,
+    quiet_result_lines,
     verdict,
 )
 from .engine import evaluate
@@ -153,6 +154,7 @@ class _ModuleCheck(BaseModuleCheck):
             guideline=self.spec.url,
         )
         self.severity = Severities[self.spec.checkov_severity]
+        quiet_result_lines(self)
 
     def run(
         self, scanned_file: str, entity_configuration: Any, entity_name: str, entity_type: str, skip_info: Any

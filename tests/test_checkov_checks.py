@@ -365,14 +365,21 @@ def test_loader_puts_no_shadowing_module_on_sys_path():
         "                 data_registry):\n"
         "    print(sorted({c.id for _, c in registry.all_checks() if c.id.startswith('CKV_LRR_')}))\n"
     )
-    completed = subprocess.run([sys.executable, "-c", script], env=environment(), capture_output=True, text=True,
-                               check=False)
-    assert completed.returncode == 0, completed.stderr
-    lines = completed.stdout.splitlines()
     function_ids = sorted(s.checkov_id for s in RULES if s.code not in ("WL4001", "EL4002", "EL3004"))
-    assert lines == [str(sorted(ALL_IDS)), str(sorted(ALL_IDS)), str(function_ids),
-                     str(["CKV_LRR_1005", "CKV_LRR_4001", "CKV_LRR_4002"]), str(["CKV_LRR_3004"]),
-                     str(["CKV_LRR_3004"])]
+    layer_ids = str(["CKV_LRR_1005", "CKV_LRR_4001", "CKV_LRR_4002"])
+    # EL3004's checks are registered only where they can give a verdict: under high compliance (or, failing closed,
+    # with settings that cannot be loaded); otherwise they would be UNKNOWN on every IAM resource.
+    for settings, policies in (({"high_compliance": "true"}, True), ({}, False), ({"warn_days": "soon"}, True)):
+        completed = subprocess.run([sys.executable, "-c", script], env=environment(**settings), capture_output=True,
+                                   text=True, check=False)
+        assert completed.returncode == 0, completed.stderr
+        lines = completed.stdout.splitlines()
+        if policies:
+            assert lines == [str(sorted(ALL_IDS)), str(sorted(ALL_IDS)), str(function_ids), layer_ids,
+                             str(["CKV_LRR_3004"]), str(["CKV_LRR_3004"])], settings
+        else:
+            without = str(sorted(ALL_IDS - {"CKV_LRR_3004"}))
+            assert lines == [without, without, str(function_ids), layer_ids, "[]", "[]"], settings
 
 
 def test_a_missing_package_is_reported_not_swallowed(tmp_path):
