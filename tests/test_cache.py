@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import re
+import sqlite3
 import time
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from lambda_runtime_rules import cli, files
 from lambda_runtime_rules.cache import FORMAT, KEEP_DAYS, ResultCache
 from lambda_runtime_rules.catalog import default_catalog
 from lambda_runtime_rules.commands.check import check_files
-from lambda_runtime_rules.scan import iter_files
+from lambda_runtime_rules.scan import FileResult, iter_files
 from lambda_runtime_rules.settings import Settings, default_cache_dir
 
 AS_OF = "2026-11-23"
@@ -71,8 +72,21 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_settings: 
     return work
 
 
-def _entries(cache: Path) -> list[Path]:
-    return sorted((cache / FORMAT).glob("*/*.json"))
+def _database(cache: Path) -> Path:
+    return cache / f"results-{FORMAT}.sqlite3"
+
+
+def _entries(cache: Path) -> list[bytes]:
+    """The stored entries (their JSON bytes); none when the database does not exist."""
+    if not _database(cache).is_file():
+        return []
+    with sqlite3.connect(_database(cache)) as db:
+        return [row[0] for row in db.execute("SELECT data FROM entries ORDER BY key")]
+
+
+def _overwrite_entries(cache: Path, data: bytes) -> None:
+    with sqlite3.connect(_database(cache)) as db:
+        db.execute("UPDATE entries SET data = ?", (data,))
 
 
 def _warm_equals_cold(capsys: pytest.CaptureFixture[str], cache: Path, *paths: str) -> tuple:
@@ -97,7 +111,7 @@ def test_a_warm_run_is_served_from_the_cache_with_the_same_findings(
     results = ResultCache.open(cache, settings, default_catalog())
     check_files(iter_files(["."]), settings, default_catalog(), cache=results)
     assert (results.hits, results.misses) == (3, 0)
-    entry = json.loads(_entries(cache)[0].read_text(encoding="utf-8"))  # JSON, never pickle
+    entry = json.loads(_entries(cache)[0])  # JSON, never pickle
     assert set(entry) == {"notes", "result"}
 
 
@@ -228,9 +242,11 @@ def test_a_corrupt_or_foreign_entry_is_a_miss(
     truth = _run(capsys, cache, "t.yaml")
     for junk in (b"", b"{not json", b"[]", json.dumps({"notes": {}, "result": {"findings": [[1]]}}).encode(),
                  json.dumps({"notes": {"q:/x": "y"}, "result": {}}).encode()):
-        for entry in _entries(cache):
-            entry.write_bytes(junk)
+        _overwrite_entries(cache, junk)
         assert _run(capsys, cache, "t.yaml")[:2] == truth[:2]
+    _database(cache).write_bytes(b"not a database at all, " * 100)  # a damaged or foreign file: replaced
+    code, found, err = _run(capsys, cache, "t.yaml")
+    assert (code, found) == truth[:2] and "warning" not in err and _entries(cache)
 
 
 def test_an_unwritable_cache_folder_costs_one_warning(
@@ -241,7 +257,7 @@ def test_an_unwritable_cache_folder_costs_one_warning(
     blocked.write_text("not a folder\n", encoding="utf-8")
     code, found, err = _run(capsys, blocked / "cache", "t.yaml")
     assert code == 1 and [f[0] for f in found] == ["EL1001"]
-    assert len(re.findall(r"warning: cache folder .*cannot write", err)) == 1
+    assert len(re.findall(r"warning: cache folder .*cannot use it", err)) == 1
 
 
 def test_no_cache_writes_nothing_and_the_default_folder(
@@ -273,18 +289,32 @@ def test_jobs_two_fills_and_reads_the_same_cache(
 
 
 def test_the_prune_removes_unused_entries_once_a_day(tmp_path: Path) -> None:
-    cache = ResultCache(tmp_path, "k")
-    bucket = tmp_path / FORMAT / "ab"
-    bucket.mkdir(parents=True)
-    old, fresh = bucket / "old.json", bucket / "fresh.json"
-    old.write_text("{}", encoding="utf-8")
-    fresh.write_text("{}", encoding="utf-8")
+    day = 86400
     now = time.time()
-    os.utime(old, (now - (KEEP_DAYS + 1) * 86400, now - (KEEP_DAYS + 1) * 86400))
-    assert cache.prune(now) == 1 and fresh.exists() and not old.exists()
-    os.utime(fresh, (now - (KEEP_DAYS + 1) * 86400, now - (KEEP_DAYS + 1) * 86400))
-    assert cache.prune(now + 60) == 0 and fresh.exists()  # not again the same day
-    assert cache.prune(now + 86401) == 1
+    cache = ResultCache(tmp_path, "k")
+    result = FileResult("t.yaml", kind="cloudformation")
+    cache.put("old", result, {})
+    cache.put("fresh", result, {})
+    cache.flush()
+    with sqlite3.connect(_database(tmp_path)) as db:
+        db.execute("UPDATE entries SET used = used - ? WHERE key = 'old'", (KEEP_DAYS + 1,))
+    assert cache.prune(now) == 1 and len(_entries(tmp_path)) == 1
+    with sqlite3.connect(_database(tmp_path)) as db:
+        db.execute("UPDATE entries SET used = used - ?", (KEEP_DAYS + 1,))
+    assert cache.prune(now + 60) == 0 and len(_entries(tmp_path)) == 1  # not again the same day
+    assert cache.prune(now + day) == 1 and _entries(tmp_path) == []
+    cache.close()
+
+
+def test_a_served_entry_is_marked_used(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "t.yaml").write_text(_template(OLD), encoding="utf-8")
+    cache = tmp_path / "cache"
+    _run(capsys, cache, "t.yaml")
+    with sqlite3.connect(_database(cache)) as db:
+        db.execute("UPDATE entries SET used = 0")
+    _run(capsys, cache, "t.yaml")
+    with sqlite3.connect(_database(cache)) as db:
+        assert [row[0] for row in db.execute("SELECT used FROM entries")] == [int(time.time() // 86400)]
 
 
 def test_the_corpus_warm_gives_what_it_gives_cold(corpus_dir: Path, tmp_path: Path) -> None:

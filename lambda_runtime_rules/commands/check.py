@@ -79,9 +79,9 @@ def run(args: argparse.Namespace) -> int:
         files, settings, catalog, jobs=args.jobs, var_files=var_files, progress=progress, cache=cache
     )
     if cache is not None:
+        cache.close()
         if cache.problem:
             print(f"lambda-runtime-rules: warning: {cache.problem}", file=sys.stderr)
-        cache.prune()
     built = frozenset().union(*(r.builds for r in results))
     results = [r for r in results if not judged_through_functions(r.path, r.kind, built)]
     findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
@@ -347,6 +347,8 @@ def check_files(
                 progress.advance()
         return as_called_module([result for result in results if result is not None])
     finally:
+        if cache is not None:
+            cache.flush()
         if progress is not None:
             progress.close()
 
