@@ -367,7 +367,7 @@ class _HclReader:
         if kind == "string" or getattr(node, "type", "") == "STRING_LIT":
             return self.string(node, depth)
         if kind in ("heredoc_template", "heredoc_template_trim"):
-            return self.heredoc(self.source(node), at, depth, trim=kind.endswith("_trim"))
+            return heredoc(self.source(node), at, depth, trim=kind.endswith("_trim"))
         if kind in ("int_lit", "float_lit"):
             return self.number(node, at)
         if kind in ("identifier", "literal_value"):
@@ -420,20 +420,6 @@ class _HclReader:
         if len(source) < 2 or source[0] != '"' or source[-1] != '"':
             return Unknown(at)
         return template(source[1:-1], at, depth, escaped=True)
-
-    def heredoc(self, source: str, at: Where, depth: int, trim: bool) -> Expr:
-        """``<<EOF`` ... ``EOF``: the lines between the markers, each with its newline; ``<<-`` strips the smallest
-        indentation. No backslash escapes apply, templates do. Positioned on the first line of the content."""
-        first = source.find("\n")
-        if not source.startswith("<<") or first < 0:
-            return Unknown(at)
-        lines = source[first + 1 :].split("\n")[:-1]  # the last line is the closing marker
-        if trim:
-            indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
-            cut = min(indents, default=0)
-            lines = [line[cut:] for line in lines]
-        content = "".join(line + "\n" for line in lines)
-        return Heredoc(at, template(content, Where(at.line + 1, 1, at.file), depth, escaped=False))
 
     def traversal(self, node: Any, at: Where, depth: int) -> Expr:
         path: list[Optional[str]] = []
@@ -517,22 +503,7 @@ class _HclReader:
         return self._chain(operands, operators, at, depth)
 
     def _chain(self, operands: list[Any], operators: list[str], at: Where, depth: int) -> Expr:
-        values: list[Expr] = [self.expr(operands[0], depth + 1)]
-        ops: list[str] = []
-
-        def reduce() -> None:
-            right = values.pop()
-            left = values.pop()
-            values.append(Binary(ops.pop(), left, right, at))
-
-        for op, operand in zip(operators, operands[1:]):
-            while ops and _BINARY_PRECEDENCE.get(ops[-1], 0) >= _BINARY_PRECEDENCE.get(op, 0):
-                reduce()
-            ops.append(op)
-            values.append(self.expr(operand, depth + 1))
-        while ops:
-            reduce()
-        return values[0]
+        return binary_chain([self.expr(operand, depth + 1) for operand in operands], operators, at)
 
     def unary(self, node: Any, at: Where, depth: int) -> Expr:
         tokens = [c for c in _children(node) if isinstance(c, str)]
@@ -544,6 +515,42 @@ class _HclReader:
         if op == "-" and isinstance(operand, Lit) and isinstance(operand.value, (int, float)):
             return Lit(-operand.value, at)
         return Unary(op, operand, at)
+
+
+def heredoc(source: str, at: Where, depth: int, trim: bool) -> Expr:
+    """``<<EOF`` ... ``EOF``: the lines between the markers, each with its newline; ``<<-`` strips the smallest
+    indentation. No backslash escapes apply, templates do. Positioned on the first line of the content."""
+    first = source.find("\n")
+    if not source.startswith("<<") or first < 0:
+        return Unknown(at)
+    lines = source[first + 1 :].split("\n")[:-1]  # the last line is the closing marker
+    if trim:
+        indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
+        cut = min(indents, default=0)
+        lines = [line[cut:] for line in lines]
+    content = "".join(line + "\n" for line in lines)
+    return Heredoc(at, template(content, Where(at.line + 1, 1, at.file), depth, escaped=False))
+
+
+def binary_chain(values: list[Expr], operators: list[str], at: Where) -> Expr:
+    """``values[0] op values[1] op ...`` rebuilt with HCL's precedence (left-associative), every node at ``at``:
+    the parsers nest a chain their own way (bc-python-hcl2 to the right), the model has one shape."""
+    stack: list[Expr] = [values[0]]
+    ops: list[str] = []
+
+    def reduce() -> None:
+        right = stack.pop()
+        left = stack.pop()
+        stack.append(Binary(ops.pop(), left, right, at))
+
+    for op, value in zip(operators, values[1:]):
+        while ops and _BINARY_PRECEDENCE.get(ops[-1], 0) >= _BINARY_PRECEDENCE.get(op, 0):
+            reduce()
+        ops.append(op)
+        stack.append(value)
+    while ops:
+        reduce()
+    return stack[0]
 
 
 # --- templates -----------------------------------------------------------------------------------------------

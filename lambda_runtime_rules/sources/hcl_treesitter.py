@@ -1,0 +1,355 @@
+"""HCL read with tree-sitter-hcl into ``hcl``'s model, node for node what the Lark reader makes of the same text.
+
+Lark (bc-python-hcl2's grammar) is most of the time a Terraform check takes; tree-sitter parses the same file in a
+small fraction of it and gives positions too. The model must not depend on which parser ran (a cached result, a
+verdict's line and column, a ``via`` text), so this reader reproduces ``hcl._HclReader`` exactly: its positions
+(1-based lines and character columns of the node Lark would report), its depth count (Lark wraps every term in an
+``expr_term``, and ``MAX_DEPTH`` counts those), its operator chains (one chain per unparenthesised run of binary
+operators, a trailing conditional hoisted over it) and its leaf decoding (``template``, ``heredoc``, ``_unquote``).
+A tree with an ERROR or MISSING node is not read at all: the caller falls back to Lark, so a file that is not
+HCL keeps Lark's message.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Optional
+
+from .hcl import (
+    MAX_DEPTH,
+    Attr,
+    Block,
+    Body,
+    Call,
+    Cond,
+    Expr,
+    Lit,
+    Obj,
+    Ref,
+    Tuple,
+    Unary,
+    Unknown,
+    Where,
+    _unquote,
+    binary_chain,
+    heredoc,
+    template,
+)
+
+__all__ = ["available", "parse_body"]
+
+_POSTFIX = frozenset(("get_attr", "index", "splat"))
+_PARENS = frozenset(("(", ")"))
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> Any:
+    """The tree-sitter parser, built on first use (no import-time work); ``None`` without the grammar."""
+    try:
+        import tree_sitter
+        import tree_sitter_hcl
+    except ImportError:
+        return None
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
+
+
+def available() -> bool:
+    """Whether tree-sitter-hcl is installed (without it every file goes through Lark)."""
+    return _parser() is not None
+
+
+def parse_body(text: str, file: str = "") -> Optional[Body]:
+    """The Body of an HCL file, or ``None`` when tree-sitter cannot give one the Lark reader would agree with:
+    the grammar is missing, the text does not encode, or the tree holds an ERROR or MISSING node."""
+    parser = _parser()
+    if parser is None:
+        return None
+    try:
+        source = text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: only Lark reads them
+        return None
+    root = parser.parse(source).root_node
+    if root.has_error:
+        return None
+    reader = _Reader(source, text.isascii(), file)
+    body = Body()
+    for child in root.children:
+        if child.type == "body":
+            reader.body(child, body)
+        elif child.type != "comment":  # a top-level object (JSON-like): not Terraform, Lark says why
+            return None
+    return body
+
+
+def _kids(node: Any) -> list[Any]:
+    """Children without comments (tree-sitter attaches them anywhere, Lark's tree has none)."""
+    return [c for c in node.children if c.type != "comment"]
+
+
+class _Reader:
+    def __init__(self, source: bytes, ascii_only: bool, file: str) -> None:
+        self.source = source
+        self.ascii = ascii_only  # then a byte column is a character column
+        self.file = file
+
+    def where(self, node: Any) -> Where:
+        row, column = node.start_point
+        if column and not self.ascii:
+            start = node.start_byte
+            column = len(self.source[start - column : start].decode("utf-8", "replace"))
+        return Where(row + 1, column + 1, self.file)
+
+    def text(self, first: Any, last: Any = None) -> str:
+        end = (last if last is not None else first).end_byte
+        return self.source[first.start_byte : end].decode("utf-8", "replace")
+
+    # --- structure ---------------------------------------------------------------------------------------------
+
+    def body(self, node: Any, body: Body) -> Body:
+        for child in node.children:
+            kind = child.type
+            if kind == "attribute":
+                parts = _kids(child)
+                body.add(Attr(_unquote(self.text(parts[0])), self.expression(parts[-1], 0), self.where(child)))
+            elif kind == "block":
+                body.blocks.append(self.block(child))
+        return body
+
+    def block(self, node: Any) -> Block:
+        words: list[str] = []
+        inner = Body()
+        for child in node.children:
+            kind = child.type
+            if kind in ("identifier", "string_lit"):
+                words.append(_unquote(self.text(child)))
+            elif kind == "body":
+                self.body(child, inner)
+        return Block(words[0], tuple(words[1:]), inner, self.where(node))
+
+    # --- expressions (each method names the Lark rule it stands for, at that rule's depth) --------------------
+
+    def expression(self, node: Any, depth: int) -> Expr:
+        """A tree-sitter ``expression``: Lark's inlined ``?expression`` (an expr_term, an operation or a
+        conditional)."""
+        kids = _kids(node)
+        if len(kids) == 1:
+            kind = kids[0].type
+            if kind == "conditional":
+                return self.conditional(kids[0], depth)
+            if kind == "operation":
+                return self.operation(kids[0], depth)
+        return self.term(kids, depth)
+
+    def operand(self, kids: list[Any], depth: int) -> Expr:
+        """An operand of a binary operator: an expr_term, or a unary_op Lark does not wrap."""
+        if len(kids) == 1 and kids[0].type == "operation":
+            return self.operation(kids[0], depth)
+        return self.term(kids, depth)
+
+    def operation(self, node: Any, depth: int) -> Expr:
+        inner = _kids(node)[0]
+        if inner.type == "binary_operation":
+            operands, operators = self.flatten(inner)
+            return self.binary(operands, operators, self.where(inner), depth)
+        return self.unary(inner, depth)
+
+    def term(self, kids: list[Any], depth: int) -> Expr:
+        """Lark's ``expr_term`` (the children of tree-sitter's hidden ``_expr_term``)."""
+        at = self.where(kids[0])
+        if depth > MAX_DEPTH:
+            return Unknown(at)
+        if kids[-1].type in _POSTFIX:
+            return self.traversal(kids, at, depth + 1)
+        node = kids[0]
+        kind = node.type
+        if kind == "(":  # parentheses: Lark keeps an expr_term around the inner expression
+            return self.expression(kids[1], depth + 1)
+        depth += 1  # the rule under expr_term, at its own depth (a string excepted: a token, not a rule)
+        if kind == "literal_value":
+            leaf = _kids(node)[0]
+            if leaf.type == "string_lit":
+                return self.string(leaf, depth - 1)
+            if depth > MAX_DEPTH:
+                return Unknown(at)
+            if leaf.type == "numeric_lit":
+                return self.number(leaf, at)
+            if leaf.type == "bool_lit":
+                return Lit(self.text(leaf).strip() == "true", at)
+            return Lit(None, at)
+        if kind == "template_expr":
+            leaf = _kids(node)[0]
+            if leaf.type == "quoted_template":
+                return self.string(leaf, depth - 1)
+            if depth > MAX_DEPTH:
+                return Unknown(at)
+            start = _kids(leaf)[0]
+            return heredoc(self.text(leaf), at, depth, trim=self.text(start).strip() == "<<-")
+        if depth > MAX_DEPTH:
+            return Unknown(at)
+        if kind == "variable_expr":
+            word = self.text(node).strip()
+            return Ref((word,), at, word)
+        if kind == "collection_value":
+            collection = _kids(node)[0]
+            if collection.type == "tuple":
+                items = [k for k in collection.children if k.type == "expression"]
+                return Tuple(tuple(self.expression(k, depth + 1) for k in items), at)
+            return self.object(collection, at, depth)
+        if kind == "function_call":
+            return self.call(node, at, depth)
+        return Unknown(at)  # for expressions
+
+    def number(self, node: Any, at: Where) -> Expr:
+        text = self.text(node).strip()
+        try:
+            return Lit(int(text), at)
+        except ValueError:
+            pass
+        try:
+            return Lit(float(text), at)
+        except ValueError:
+            return Unknown(at)
+
+    def string(self, node: Any, depth: int) -> Expr:
+        at = self.where(node)
+        source = self.text(node).strip()
+        if len(source) < 2 or source[0] != '"' or source[-1] != '"':
+            return Unknown(at)
+        return template(source[1:-1], at, depth, escaped=True)
+
+    def call(self, node: Any, at: Where, depth: int) -> Expr:
+        kids = _kids(node)
+        name = self.text(kids[0]).strip()
+        if "::" in name:  # a provider function: Lark's provider_function_call, unknown
+            return Unknown(at)
+        args = [a for k in kids if k.type == "function_arguments" for a in k.children if a.type == "expression"]
+        return Call(name, tuple(self.expression(a, depth + 1) for a in args), at)
+
+    def object(self, node: Any, at: Where, depth: int) -> Expr:
+        items: list[tuple[str, Expr]] = []
+        for element in node.children:
+            if element.type != "object_elem":
+                continue
+            key_node = element.child_by_field_name("key")
+            value_node = element.child_by_field_name("val")
+            if key_node is None or value_node is None:
+                continue
+            key = self.expression(key_node, depth + 1)
+            if isinstance(key, Ref) and len(key.path) == 1 and key.path[0]:
+                name: Optional[str] = key.path[0]  # a bare word is a literal key
+            elif isinstance(key, Lit) and isinstance(key.value, str):
+                name = key.value
+            else:
+                name = None
+            if name is not None:
+                items.append((name, self.expression(value_node, depth + 1)))
+        return Obj(tuple(items), at)
+
+    def traversal(self, kids: list[Any], at: Where, depth: int) -> Expr:
+        """Lark's get_attr/index_expr_term walk: a Ref when the root is a name, Unknown past ``MAX_DEPTH`` steps of
+        that walk (one per attribute or index, one per expr_term under it, one per parenthesis, one for the name)."""
+        if depth > MAX_DEPTH:
+            return Unknown(at)
+        path: list[Optional[str]] = []
+        steps = 0
+        current = kids
+        postfix = True  # where the walk stands: Lark's get_attr/index node, or the expr_term under it
+        while True:
+            steps += 1
+            if postfix:
+                step = current[-1]
+                if step.type == "splat":
+                    return Unknown(at)
+                path.append(self.step(step, depth))
+                current = current[:-1]
+                postfix = False
+            elif current[-1].type in _POSTFIX:
+                postfix = True
+            elif current[0].type == "(":
+                inner = _kids(current[1])
+                if len(inner) == 1 and inner[0].type in ("operation", "conditional"):
+                    return Unknown(at)
+                current = inner
+            elif len(current) == 1 and current[0].type == "variable_expr":
+                steps += 1
+                path.append(self.text(current[0]).strip())
+                break
+            else:
+                return Unknown(at)
+        if steps > MAX_DEPTH:
+            return Unknown(at)
+        path.reverse()
+        return Ref(tuple(path), at, " ".join(self.text(kids[0], kids[-1]).split()))
+
+    def step(self, node: Any, depth: int) -> Optional[str]:
+        inner = _kids(node)
+        if node.type == "get_attr":
+            names = [k for k in inner if k.type == "identifier"]
+            return self.text(names[0]).strip() if names else None
+        index = _kids(inner[0]) if inner else []
+        keys = [k for k in index if k.type == "expression"]
+        if not keys:  # the legacy ``.0`` form: Lark keeps no key for it
+            return None
+        key = self.expression(keys[0], depth + 1)
+        return str(key.value) if isinstance(key, Lit) and key.value is not None else None
+
+    def flatten(self, node: Any) -> tuple[list[list[Any]], list[str]]:
+        """One unparenthesised run of binary operators, however tree-sitter nested it: operands and operators in
+        source order (Lark reads such a run as one right-nested chain, which ``binary_chain`` rebuilds)."""
+        operands: list[list[Any]] = []
+        operators: list[str] = []
+        pending: list[Any] = [node]  # a stack: a node's right side, its operator, then its left side on top
+        while pending:
+            current = pending.pop()
+            if isinstance(current, str):
+                operators.append(current)
+            elif isinstance(current, list):
+                operands.append(current)
+            else:
+                kids = _kids(current)
+                split = next(i for i, k in enumerate(kids) if not k.is_named and k.type not in _PARENS)
+                pending.append(self._sub(kids[split + 1 :]))
+                pending.append(self.text(kids[split]).strip())
+                pending.append(self._sub(kids[:split]))
+        return operands, operators
+
+    @staticmethod
+    def _sub(kids: list[Any]) -> Any:
+        if len(kids) == 1 and kids[0].type == "operation":
+            inner = _kids(kids[0])[0]
+            if inner.type == "binary_operation":
+                return inner
+        return kids
+
+    def binary(self, operands: list[list[Any]], operators: list[str], at: Where, depth: int) -> Expr:
+        if depth > MAX_DEPTH or len(operators) >= MAX_DEPTH * 4:
+            return Unknown(at)
+        return binary_chain([self.operand(o, depth + 1) for o in operands], operators, at)
+
+    def unary(self, node: Any, depth: int) -> Expr:
+        at = self.where(node)
+        if depth > MAX_DEPTH:
+            return Unknown(at)
+        kids = _kids(node)
+        op = self.text(kids[0]).strip()
+        operand = self.operand(kids[1:], depth + 1)
+        if op == "-" and isinstance(operand, Lit) and isinstance(operand.value, (int, float)):
+            return Lit(-operand.value, at)
+        return Unary(op, operand, at)
+
+    def conditional(self, node: Any, depth: int) -> Expr:
+        at = self.where(node)
+        if depth > MAX_DEPTH:
+            return Unknown(at)
+        condition, yes, no = (k for k in node.children if k.type == "expression")
+        text = " ".join(self.text(condition).split())
+        inner = _kids(condition)
+        if len(inner) == 1 and inner[0].type == "operation" and _kids(inner[0])[0].type == "binary_operation":
+            # Lark nests ``a op b ? x : y`` as a binary_op whose last operand is the conditional, one level less
+            operands, operators = self.flatten(_kids(inner[0])[0])
+            if len(operators) >= MAX_DEPTH * 4:
+                return Unknown(at)
+            test = binary_chain([self.operand(o, depth + 1) for o in operands], operators, at)
+        else:
+            test = self.expression(condition, depth + 1)
+        return Cond(test, self.expression(yes, depth + 1), self.expression(no, depth + 1), text, at)
