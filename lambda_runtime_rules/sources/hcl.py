@@ -3,12 +3,13 @@
 The evaluator in ``terraform.py`` works on this model only, so a module can mix both syntaxes, ``.tfvars``
 files are just bodies of attributes, and the parser underneath can change without touching the evaluation.
 
-HCL goes through the Lark tree of the installed ``hcl2`` module, which bc-python-hcl2 (Checkov's pin) and
-python-hcl2 share: the rule names used here and the source spans are the same in bc-python-hcl2 0.4.3 and
-python-hcl2 7.x/8.x, so every leaf is decoded from its own source text. JSON goes through this package's
-position-keeping loader; a JSON string is a template, exactly as Terraform reads it, so ``"${var.runtime}"``
-means the variable there too. Nothing here raises on strange input except ``SyntaxProblem`` for text that
-does not parse at all.
+HCL goes through tree-sitter-hcl where it is installed and the file parses cleanly (``hcl_treesitter`` builds
+the very same model), otherwise through the Lark tree of the installed ``hcl2`` module, which bc-python-hcl2
+(Checkov's pin) and python-hcl2 share: the rule names used here and the source spans are the same in
+bc-python-hcl2 0.4.3 and python-hcl2 7.x/8.x, so every leaf is decoded from its own source text. JSON goes
+through this package's position-keeping loader; a JSON string is a template, exactly as Terraform reads it,
+so ``"${var.runtime}"`` means the variable there too. Nothing here raises on strange input except
+``SyntaxProblem`` for text that does not parse at all.
 """
 
 from __future__ import annotations
@@ -198,7 +199,15 @@ class Body:
 
 
 def parse_hcl_body(text: str, file: str = "") -> Body:
-    """Parse HCL text (a ``.tf`` or ``.tfvars`` file) into a Body; raises SyntaxProblem."""
+    """Parse HCL text (a ``.tf`` or ``.tfvars`` file) into a Body; raises SyntaxProblem.
+
+    tree-sitter-hcl reads it when installed (the same Body, in a fraction of Lark's time); a file it cannot read
+    cleanly goes through Lark as before, so a syntax error keeps Lark's message and its time budget."""
+    from . import hcl_treesitter
+
+    body = hcl_treesitter.parse_body(text, file)
+    if body is not None:
+        return body
     tree = _lark_parse(text)
     return _HclReader(text, file).body(_top_body(tree))
 

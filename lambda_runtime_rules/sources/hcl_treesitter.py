@@ -62,7 +62,7 @@ def parse_body(text: str, file: str = "") -> Optional[Body]:
     """The Body of an HCL file, or ``None`` when tree-sitter cannot give one the Lark reader would agree with:
     the grammar is missing, the text does not encode, or the tree holds an ERROR or MISSING node."""
     parser = _parser()
-    if parser is None:
+    if parser is None or _blanks_lark_refuses(text):
         return None
     try:
         source = text.encode("utf-8")
@@ -79,6 +79,12 @@ def parse_body(text: str, file: str = "") -> Optional[Body]:
         elif child.type != "comment":  # a top-level object (JSON-like): not Terraform, Lark says why
             return None
     return body
+
+
+def _blanks_lark_refuses(text: str) -> bool:
+    """tree-sitter-hcl skips a leading byte-order mark (a second one: the reader drops the first), vertical tabs,
+    form feeds and lone carriage returns as blanks; Lark, like Terraform, refuses them, and says where."""
+    return text.startswith("\ufeff") or "\v" in text or "\f" in text or text.count("\r") != text.count("\r\n")
 
 
 def _kids(node: Any) -> list[Any]:
@@ -234,7 +240,7 @@ class _Reader:
             value_node = element.child_by_field_name("val")
             if key_node is None or value_node is None:
                 continue
-            key = self.expression(key_node, depth + 1)
+            key = self.key(key_node, depth + 1)
             if isinstance(key, Ref) and len(key.path) == 1 and key.path[0]:
                 name: Optional[str] = key.path[0]  # a bare word is a literal key
             elif isinstance(key, Lit) and isinstance(key.value, str):
@@ -244,6 +250,17 @@ class _Reader:
             if name is not None:
                 items.append((name, self.expression(value_node, depth + 1)))
         return Obj(tuple(items), at)
+
+    def key(self, node: Any, depth: int) -> Expr:
+        """An object key: Lark reads a bare word as an ``identifier``, not wrapped in an expr_term."""
+        kids = _kids(node)
+        if len(kids) == 1 and kids[0].type == "variable_expr":
+            at = self.where(kids[0])
+            if depth > MAX_DEPTH:
+                return Unknown(at)
+            word = self.text(kids[0]).strip()
+            return Ref((word,), at, word)
+        return self.expression(node, depth)
 
     def traversal(self, kids: list[Any], at: Where, depth: int) -> Expr:
         """Lark's get_attr/index_expr_term walk: a Ref when the root is a name, Unknown past ``MAX_DEPTH`` steps of
@@ -338,18 +355,38 @@ class _Reader:
         return Unary(op, operand, at)
 
     def conditional(self, node: Any, depth: int) -> Expr:
-        at = self.where(node)
+        """tree-sitter-hcl nests ``a ? b : c ? d : e`` to the left, HCL (and Lark) to the right: unroll the left
+        spine into its tests and branches and rebuild it the HCL way."""
+        levels: list[list[Any]] = []  # (test, yes, no) expression nodes, outermost first
+        current = node
+        while True:
+            test, yes, no = (k for k in current.children if k.type == "expression")
+            levels.append([test, yes, no])
+            inner = _kids(test)
+            if len(inner) != 1 or inner[0].type != "conditional":
+                break
+            current = inner[0]
+        levels.reverse()
+        tests = [levels[0][0]] + [level[2] for level in levels[:-1]]
+        return self.choice(tests, [level[1] for level in levels], levels[-1][2], depth)
+
+    def choice(self, tests: list[Any], yeses: list[Any], last: Any, depth: int) -> Expr:
+        """``tests[0] ? yeses[0] : (tests[1] ? yeses[1] : ... last)``, each conditional at its test's start."""
+        test = tests[0]
+        at = self.where(test)
         if depth > MAX_DEPTH:
             return Unknown(at)
-        condition, yes, no = (k for k in node.children if k.type == "expression")
-        text = " ".join(self.text(condition).split())
-        inner = _kids(condition)
+        text = " ".join(self.text(test).split())
+        inner = _kids(test)
         if len(inner) == 1 and inner[0].type == "operation" and _kids(inner[0])[0].type == "binary_operation":
             # Lark nests ``a op b ? x : y`` as a binary_op whose last operand is the conditional, one level less
             operands, operators = self.flatten(_kids(inner[0])[0])
             if len(operators) >= MAX_DEPTH * 4:
                 return Unknown(at)
-            test = binary_chain([self.operand(o, depth + 1) for o in operands], operators, at)
+            condition = binary_chain([self.operand(o, depth + 1) for o in operands], operators, at)
         else:
-            test = self.expression(condition, depth + 1)
-        return Cond(test, self.expression(yes, depth + 1), self.expression(no, depth + 1), text, at)
+            condition = self.expression(test, depth + 1)
+        yes = self.expression(yeses[0], depth + 1)
+        rest = tests[1:]
+        no = self.choice(rest, yeses[1:], last, depth + 1) if rest else self.expression(last, depth + 1)
+        return Cond(condition, yes, no, text, at)
