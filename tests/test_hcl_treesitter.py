@@ -152,3 +152,60 @@ def test_parse_hcl_body_uses_tree_sitter(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(hcl, "_lark_parse", no_lark)
     body = hcl.parse_hcl_body('resource "aws_lambda_function" "f" {\n  runtime = var.r\n}\n', "main.tf")
     assert shape(body.blocks[0].body.get("runtime")) == ("Ref", ("var", "r"), hcl.Where(2, 13, "main.tf"), "var.r")
+
+
+def interpolations(value: Any) -> list[hcl.Interpolation]:
+    """Every interpolation in a Body or expression (templates, heredocs, collections, operators, blocks)."""
+    found: list[hcl.Interpolation] = []
+    pending = [value]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, hcl.Interpolation):
+            found.append(current)
+        elif isinstance(current, hcl.Body):
+            pending.extend(attr.expr for attr in current.attrs.values())
+            pending.extend(block.body for block in current.blocks)
+        elif dataclasses.is_dataclass(current) and not isinstance(current, (type, hcl.Where)):
+            pending.extend(getattr(current, f.name) for f in dataclasses.fields(current))
+        elif isinstance(current, tuple):
+            pending.extend(current)
+    return found
+
+
+def compare_interpolation(interpolation: hcl.Interpolation) -> str:
+    """What ``Interpolation.expand`` reads, through tree-sitter and through Lark: the same, or a fallback."""
+    source = interpolation.source.strip().strip("~").strip()
+    text = f"x = {source}\n"
+    lark = hcl._lark_interpolation(text, interpolation.at)
+    mine = hcl_treesitter.parse_body(text, interpolation.at.file, base=interpolation.at)
+    if lark is None:
+        assert mine is None, f"{source!r}: Lark refuses it, tree-sitter reads it"
+        return "both-refuse"
+    if mine is None:
+        return "fallback"
+    difference = first_difference(shape(lark), shape(mine))
+    assert difference is None, f"{source!r} at {interpolation.at}: {difference}"
+    return "equal"
+
+
+def test_interpolations_read_the_same(corpus_dir: Path) -> None:
+    """Each interpolation is parsed when the evaluator first reads it: the same model either way, nested ones too."""
+    paths = [*FIXTURES, *sorted(corpus_dir.rglob("*.tf"))]
+    pending = [i for p in paths for i in interpolations(hcl.parse_hcl_body(p.read_text(encoding="utf-8-sig"), str(p)))]
+    outcomes: dict[str, int] = {}
+    while pending:
+        interpolation = pending.pop()
+        outcome = compare_interpolation(interpolation)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        pending.extend(interpolations(interpolation.expand()))
+    assert outcomes.get("equal", 0) >= 100, outcomes
+    assert set(outcomes) <= {"equal", "both-refuse"}, outcomes
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["a == b ? c : d", "a ? b : c == d ? e : f", "f(a, b)[0]", "x.y[*].z", "upper(var.r) == \"X\"", "-1", "(a)"],
+)
+def test_interpolation_shapes_read_the_same(source: str) -> None:
+    at = hcl.Where(3, 7, "t.tf")
+    assert compare_interpolation(hcl.Interpolation(source, at, 0)) == "equal"

@@ -686,16 +686,25 @@ def _parse_interpolation(source: str, at: Where, depth: int) -> Expr:
         if len(words) == 1 and words[0] in ("true", "false", "null"):
             return Lit({"true": True, "false": False}.get(words[0]), at)
         return Ref(tuple(words), at, source)
-    try:
-        body = _HclReader("", "", at)
-        text = f"x = {source}\n"
-        body.text = text
-        tree = _lark_parse(text)
-    except SyntaxProblem:
-        return Unknown(at)
-    parsed = body.body(_top_body(tree))
-    expr = parsed.get("x")
+    from . import hcl_treesitter
+
+    text = f"x = {source}\n"
+    parsed = hcl_treesitter.parse_body(text, at.file, base=at)
+    if parsed is None:
+        parsed = _lark_interpolation(text, at)
+    expr = parsed.get("x") if parsed is not None else None
     return expr if expr is not None else Unknown(at)
+
+
+def _lark_interpolation(text: str, at: Where) -> Optional[Body]:
+    """``x = <interpolation>`` read by Lark, every position the template's own; None when it does not parse (or
+    only tree-sitter-hcl is installed: then an interpolation it cannot read is unknown)."""
+    reader = _HclReader(text, "", at)
+    try:
+        tree = _lark_parse(text)
+    except (SyntaxProblem, ImportError):
+        return None
+    return reader.body(_top_body(tree))
 
 
 def _decode(inner: str) -> str:

@@ -58,9 +58,11 @@ def available() -> bool:
     return _parser() is not None
 
 
-def parse_body(text: str, file: str = "") -> Optional[Body]:
+def parse_body(text: str, file: str = "", base: Optional[Where] = None) -> Optional[Body]:
     """The Body of an HCL file, or ``None`` when tree-sitter cannot give one the Lark reader would agree with:
-    the grammar is missing, the text does not encode, or the tree holds an ERROR or MISSING node."""
+    the grammar is missing, the text does not encode, or the tree holds an ERROR or MISSING node.
+
+    ``base``: the text is an interpolation's (``x = <source>``) and every position is the template's own."""
     parser = _parser()
     if parser is None or _blanks_lark_refuses(text):
         return None
@@ -71,7 +73,7 @@ def parse_body(text: str, file: str = "") -> Optional[Body]:
     root = parser.parse(source).root_node
     if root.has_error:
         return None
-    reader = _Reader(source, text.isascii(), file)
+    reader = _Reader(source, text.isascii(), file, base)
     body = Body()
     for child in root.children:
         if child.type == "body":
@@ -93,12 +95,15 @@ def _kids(node: Any) -> list[Any]:
 
 
 class _Reader:
-    def __init__(self, source: bytes, ascii_only: bool, file: str) -> None:
+    def __init__(self, source: bytes, ascii_only: bool, file: str, base: Optional[Where]) -> None:
         self.source = source
         self.ascii = ascii_only  # then a byte column is a character column
         self.file = file
+        self.base = base
 
     def where(self, node: Any) -> Where:
+        if self.base is not None:
+            return self.base
         row, column = node.start_point
         if column and not self.ascii:
             start = node.start_byte
@@ -379,6 +384,8 @@ class _Reader:
         text = " ".join(self.text(test).split())
         inner = _kids(test)
         if len(inner) == 1 and inner[0].type == "operation" and _kids(inner[0])[0].type == "binary_operation":
+            if self.base is not None:  # Lark's reader then takes the whole binary_op, the branches included
+                text = " ".join(self.text(test, last).split())
             # Lark nests ``a op b ? x : y`` as a binary_op whose last operand is the conditional, one level less
             operands, operators = self.flatten(_kids(inner[0])[0])
             if len(operators) >= MAX_DEPTH * 4:
