@@ -74,6 +74,8 @@ def parse_body(text: str, file: str = "", base: Optional[Where] = None) -> Optio
     if root.has_error:
         return None
     reader = _Reader(source, text.isascii(), file, base)
+    if b"#" in source or b"/" in source:  # tree-sitter attaches comments anywhere, Lark's tree has none
+        reader.noisy = {node.parent.id for node in _comments(root)}
     body = Body()
     for child in root.children:
         if child.type == "body":
@@ -89,9 +91,19 @@ def _blanks_lark_refuses(text: str) -> bool:
     return text.startswith("\ufeff") or "\v" in text or "\f" in text or text.count("\r") != text.count("\r\n")
 
 
-def _kids(node: Any) -> list[Any]:
-    """Children without comments (tree-sitter attaches them anywhere, Lark's tree has none)."""
-    return [c for c in node.children if c.type != "comment"]
+def _comments(root: Any) -> list[Any]:
+    import tree_sitter
+
+    query = _comment_query()
+    return tree_sitter.QueryCursor(query).captures(root).get("comment", []) if query is not None else []
+
+
+@functools.lru_cache(maxsize=1)
+def _comment_query() -> Any:
+    import tree_sitter
+
+    parser = _parser()
+    return tree_sitter.Query(parser.language, "(comment) @comment") if parser is not None else None
 
 
 class _Reader:
@@ -100,15 +112,28 @@ class _Reader:
         self.ascii = ascii_only  # then a byte column is a character column
         self.file = file
         self.base = base
+        self.noisy: set[int] = set()  # the ids of nodes with a comment among their children
+        self.places: dict[tuple[int, int], Where] = {}
+
+    def kids(self, node: Any) -> list[Any]:
+        """Children without comments."""
+        children = node.children
+        if self.noisy and node.id in self.noisy:
+            return [c for c in children if c.type != "comment"]
+        return children
 
     def where(self, node: Any) -> Where:
         if self.base is not None:
             return self.base
-        row, column = node.start_point
-        if column and not self.ascii:
-            start = node.start_byte
-            column = len(self.source[start - column : start].decode("utf-8", "replace"))
-        return Where(row + 1, column + 1, self.file)
+        point = node.start_point
+        place = self.places.get(point)
+        if place is None:
+            row, column = point
+            if column and not self.ascii:
+                start = node.start_byte
+                column = len(self.source[start - column : start].decode("utf-8", "replace"))
+            place = self.places[point] = Where(row + 1, column + 1, self.file)
+        return place
 
     def text(self, first: Any, last: Any = None) -> str:
         end = (last if last is not None else first).end_byte
@@ -120,7 +145,7 @@ class _Reader:
         for child in node.children:
             kind = child.type
             if kind == "attribute":
-                parts = _kids(child)
+                parts = self.kids(child)
                 body.add(Attr(_unquote(self.text(parts[0])), self.expression(parts[-1], 0), self.where(child)))
             elif kind == "block":
                 body.blocks.append(self.block(child))
@@ -142,7 +167,7 @@ class _Reader:
     def expression(self, node: Any, depth: int) -> Expr:
         """A tree-sitter ``expression``: Lark's inlined ``?expression`` (an expr_term, an operation or a
         conditional)."""
-        kids = _kids(node)
+        kids = self.kids(node)
         if len(kids) == 1:
             kind = kids[0].type
             if kind == "conditional":
@@ -158,7 +183,7 @@ class _Reader:
         return self.term(kids, depth)
 
     def operation(self, node: Any, depth: int) -> Expr:
-        inner = _kids(node)[0]
+        inner = self.kids(node)[0]
         if inner.type == "binary_operation":
             operands, operators = self.flatten(inner)
             return self.binary(operands, operators, self.where(inner), depth)
@@ -177,7 +202,7 @@ class _Reader:
             return self.expression(kids[1], depth + 1)
         depth += 1  # the rule under expr_term, at its own depth (a string excepted: a token, not a rule)
         if kind == "literal_value":
-            leaf = _kids(node)[0]
+            leaf = self.kids(node)[0]
             if leaf.type == "string_lit":
                 return self.string(leaf, depth - 1)
             if depth > MAX_DEPTH:
@@ -188,12 +213,12 @@ class _Reader:
                 return Lit(self.text(leaf).strip() == "true", at)
             return Lit(None, at)
         if kind == "template_expr":
-            leaf = _kids(node)[0]
+            leaf = self.kids(node)[0]
             if leaf.type == "quoted_template":
                 return self.string(leaf, depth - 1)
             if depth > MAX_DEPTH:
                 return Unknown(at)
-            start = _kids(leaf)[0]
+            start = self.kids(leaf)[0]
             return heredoc(self.text(leaf), at, depth, trim=self.text(start).strip() == "<<-")
         if depth > MAX_DEPTH:
             return Unknown(at)
@@ -201,7 +226,7 @@ class _Reader:
             word = self.text(node).strip()
             return Ref((word,), at, word)
         if kind == "collection_value":
-            collection = _kids(node)[0]
+            collection = self.kids(node)[0]
             if collection.type == "tuple":
                 items = [k for k in collection.children if k.type == "expression"]
                 return Tuple(tuple(self.expression(k, depth + 1) for k in items), at)
@@ -229,7 +254,7 @@ class _Reader:
         return template(source[1:-1], at, depth, escaped=True)
 
     def call(self, node: Any, at: Where, depth: int) -> Expr:
-        kids = _kids(node)
+        kids = self.kids(node)
         name = self.text(kids[0]).strip()
         if "::" in name:  # a provider function: Lark's provider_function_call, unknown
             return Unknown(at)
@@ -258,7 +283,7 @@ class _Reader:
 
     def key(self, node: Any, depth: int) -> Expr:
         """An object key: Lark reads a bare word as an ``identifier``, not wrapped in an expr_term."""
-        kids = _kids(node)
+        kids = self.kids(node)
         if len(kids) == 1 and kids[0].type == "variable_expr":
             at = self.where(kids[0])
             if depth > MAX_DEPTH:
@@ -288,7 +313,7 @@ class _Reader:
             elif current[-1].type in _POSTFIX:
                 postfix = True
             elif current[0].type == "(":
-                inner = _kids(current[1])
+                inner = self.kids(current[1])
                 if len(inner) == 1 and inner[0].type in ("operation", "conditional"):
                     return Unknown(at)
                 current = inner
@@ -304,11 +329,11 @@ class _Reader:
         return Ref(tuple(path), at, " ".join(self.text(kids[0], kids[-1]).split()))
 
     def step(self, node: Any, depth: int) -> Optional[str]:
-        inner = _kids(node)
+        inner = self.kids(node)
         if node.type == "get_attr":
             names = [k for k in inner if k.type == "identifier"]
             return self.text(names[0]).strip() if names else None
-        index = _kids(inner[0]) if inner else []
+        index = self.kids(inner[0]) if inner else []
         keys = [k for k in index if k.type == "expression"]
         if not keys:  # the legacy ``.0`` form: Lark keeps no key for it
             return None
@@ -328,17 +353,16 @@ class _Reader:
             elif isinstance(current, list):
                 operands.append(current)
             else:
-                kids = _kids(current)
+                kids = self.kids(current)
                 split = next(i for i, k in enumerate(kids) if not k.is_named and k.type not in _PARENS)
                 pending.append(self._sub(kids[split + 1 :]))
                 pending.append(self.text(kids[split]).strip())
                 pending.append(self._sub(kids[:split]))
         return operands, operators
 
-    @staticmethod
-    def _sub(kids: list[Any]) -> Any:
+    def _sub(self, kids: list[Any]) -> Any:
         if len(kids) == 1 and kids[0].type == "operation":
-            inner = _kids(kids[0])[0]
+            inner = self.kids(kids[0])[0]
             if inner.type == "binary_operation":
                 return inner
         return kids
@@ -352,7 +376,7 @@ class _Reader:
         at = self.where(node)
         if depth > MAX_DEPTH:
             return Unknown(at)
-        kids = _kids(node)
+        kids = self.kids(node)
         op = self.text(kids[0]).strip()
         operand = self.operand(kids[1:], depth + 1)
         if op == "-" and isinstance(operand, Lit) and isinstance(operand.value, (int, float)):
@@ -367,7 +391,7 @@ class _Reader:
         while True:
             test, yes, no = (k for k in current.children if k.type == "expression")
             levels.append([test, yes, no])
-            inner = _kids(test)
+            inner = self.kids(test)
             if len(inner) != 1 or inner[0].type != "conditional":
                 break
             current = inner[0]
@@ -382,12 +406,12 @@ class _Reader:
         if depth > MAX_DEPTH:
             return Unknown(at)
         text = " ".join(self.text(test).split())
-        inner = _kids(test)
-        if len(inner) == 1 and inner[0].type == "operation" and _kids(inner[0])[0].type == "binary_operation":
+        inner = self.kids(test)
+        if len(inner) == 1 and inner[0].type == "operation" and self.kids(inner[0])[0].type == "binary_operation":
             if self.base is not None:  # Lark's reader then takes the whole binary_op, the branches included
                 text = " ".join(self.text(test, last).split())
             # Lark nests ``a op b ? x : y`` as a binary_op whose last operand is the conditional, one level less
-            operands, operators = self.flatten(_kids(inner[0])[0])
+            operands, operators = self.flatten(self.kids(inner[0])[0])
             if len(operators) >= MAX_DEPTH * 4:
                 return Unknown(at)
             condition = binary_chain([self.operand(o, depth + 1) for o in operands], operators, at)
