@@ -2,8 +2,9 @@
 
 (a) In this process, over every ``.tf`` file of ``../shared/corpus``: tree-sitter-hcl parsing each file and
 nothing else (the floor), ``check_files`` on the same files (reading, parsing, evaluating every module folder,
-judging; goal: at most 1.5 times the floor), and Lark (bc-python-hcl2's grammar, the parser before) parsing them,
-for reference. CPU time (``time.process_time``), the minimum of ``--repeat`` alternating runs.
+judging; goal: at most 1.5 times the floor), Lark (bc-python-hcl2's grammar, the parser before) parsing them, for
+reference, and ``check_files`` with every file through Lark (the code before). CPU time (``time.process_time``),
+the minimum of ``--repeat`` alternating runs.
 
 (b) ``lambda-runtime-rules check --no-cache`` with ``--jobs 1`` and ``--jobs 2`` on ``--files`` generated small
 Terraform files, ``--per-folder`` to a module folder (goal: ``--jobs 2`` at least 1.8 times faster). Wall time
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -72,8 +74,9 @@ def corpus_files(corpus: Path) -> list[Path]:
     return sorted(p for p in corpus.rglob("*.tf") if p.is_file())
 
 
-def in_process(corpus: Path, repeat: int) -> tuple[float, float, float, int]:
-    """(tree-sitter parse, check_files, Lark parse) CPU seconds, minimum of ``repeat`` alternating runs; files."""
+def in_process(corpus: Path, repeat: int) -> tuple[float, float, float, float, int]:
+    """(tree-sitter parse, check_files, Lark parse, check_files through Lark) CPU seconds, minimum of ``repeat``
+    alternating runs; files."""
     import tree_sitter
     import tree_sitter_hcl
 
@@ -87,7 +90,7 @@ def in_process(corpus: Path, repeat: int) -> tuple[float, float, float, int]:
     parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
     settings, catalog = Settings(as_of=dt.date.fromisoformat(AS_OF)), default_catalog()
     hcl._lark_parse("x = 1\n")  # Lark builds its parser once per process: not part of any run
-    bare, check, lark = [], [], []
+    bare, check, lark, before = [], [], [], []
     for _ in range(repeat):
         start = time.process_time()
         for text in texts:
@@ -102,7 +105,25 @@ def in_process(corpus: Path, repeat: int) -> tuple[float, float, float, int]:
             with contextlib.suppress(hcl.SyntaxProblem):
                 hcl._lark_parse(text)
         lark.append(time.process_time() - start)
-    return min(bare), min(check), min(lark), len(paths)
+        terraform.clear_cache()
+        start = time.process_time()
+        with _without_tree_sitter():
+            check_files(paths, settings, catalog)
+        before.append(time.process_time() - start)
+    return min(bare), min(check), min(lark), min(before), len(paths)
+
+
+@contextlib.contextmanager
+def _without_tree_sitter() -> Iterator[None]:
+    """Every file through Lark, as before tree-sitter-hcl: parse_hcl_body's fallback taken every time."""
+    from lambda_runtime_rules.sources import hcl_treesitter
+
+    original = hcl_treesitter.parse_body
+    hcl_treesitter.parse_body = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        hcl_treesitter.parse_body = original
 
 
 def a_runtime() -> str:
@@ -169,11 +190,12 @@ def main() -> int:
     parser.add_argument("--skip-cli", action="store_true", help="only (a), the in-process measurement")
     args = parser.parse_args()
     if args.corpus.is_dir():
-        bare, check, lark, count = in_process(args.corpus, args.repeat)
+        bare, check, lark, before, count = in_process(args.corpus, args.repeat)
         print(f"(a) {count} corpus .tf files, CPU, min of {args.repeat}:")
         print(f"    tree-sitter parse only  {bare * 1000:9.1f} ms")
         print(f"    check_files             {check * 1000:9.1f} ms   {check / bare:5.2f}x the parse (goal <= 1.5x)")
         print(f"    Lark parse only         {lark * 1000:9.1f} ms   {lark / bare:5.2f}x the tree-sitter parse")
+        print(f"    check_files, all Lark   {before * 1000:9.1f} ms   {before / check:5.2f}x check_files (as before)")
     else:
         print(f"(a) skipped: {args.corpus}: no corpus", file=sys.stderr)
     if not args.skip_cli:
