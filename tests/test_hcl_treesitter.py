@@ -209,3 +209,7 @@ def test_interpolations_read_the_same(corpus_dir: Path) -> None:
 def test_interpolation_shapes_read_the_same(source: str) -> None:
     at = hcl.Where(3, 7, "t.tf")
     assert compare_interpolation(hcl.Interpolation(source, at, 0)) == "equal"
+
+
+def test_blocks_nested_past_the_recursion_limit_go_to_lark() -> None:
+    assert hcl_treesitter.parse_body("a {\n" * 3000 + "}\n" * 3000, "deep.tf") is None

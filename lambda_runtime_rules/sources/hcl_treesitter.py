@@ -79,7 +79,10 @@ def parse_body(text: str, file: str = "", base: Optional[Where] = None) -> Optio
     body = Body()
     for child in root.children:
         if child.type == "body":
-            reader.body(child, body)
+            try:
+                reader.body(child, body)
+            except RecursionError:  # blocks nested thousands deep: Lark's reader decides, as it always did
+                return None
         elif child.type != "comment":  # a top-level object (JSON-like): not Terraform, Lark says why
             return None
     return body
