@@ -127,6 +127,11 @@ def test_shapes_read_the_same(text: str) -> None:
         "x = 1\ry = 2\n",
         'x = "${self:custom.runtime}"\n',  # Serverless syntax: a string to Lark, an error to tree-sitter
         "x = 1e3\n",
+        "x = 1.5e-06\n",  # Lark's grammar takes no exponent (nor hex) where tree-sitter-hcl does
+        "x = 0x10\n",
+        "x = [for v in y : 1.5e3]\n",  # in a part the reader never visits, too
+        "héllo = 1\n",  # nor a non-ASCII name
+        "x = a.é\n",
         "x = \n",
         "x = [1, \n",
     ],

@@ -13,6 +13,7 @@ HCL keeps Lark's message.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, Optional
 
 from .hcl import (
@@ -39,6 +40,13 @@ from .hcl import (
 __all__ = ["available", "parse_body"]
 
 _POSTFIX = frozenset(("get_attr", "index", "splat"))
+# What bc-python-hcl2's grammar reads as a number and as a name: tree-sitter-hcl also takes exponents and hex
+# (``1.5e3``, ``0x10``) and non-ASCII names, which Lark refuses; such a file goes to Lark, which says so.
+_LARK_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
+_LARK_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_-]*")
+
+_ODD_NUMBER = re.compile(rb"[0-9][eExX]")  # a hint that a file may hold one: only then are its numbers checked
+
 _PARENS = frozenset(("(", ")"))
 
 
@@ -73,9 +81,16 @@ def parse_body(text: str, file: str = "", base: Optional[Where] = None) -> Optio
     root = parser.parse(source).root_node
     if root.has_error:
         return None
-    reader = _Reader(source, text.isascii(), file, base)
+    ascii_only = text.isascii()
+    if not ascii_only and not all(_lark_name(node.text) for node in _captures(root, "identifier")):
+        return None
+    if _ODD_NUMBER.search(source) and not all(
+        _LARK_NUMBER.fullmatch(node.text.decode("ascii", "replace")) for node in _captures(root, "numeric_lit")
+    ):
+        return None
+    reader = _Reader(source, ascii_only, file, base)
     if b"#" in source or b"/" in source:  # tree-sitter attaches comments anywhere, Lark's tree has none
-        reader.noisy = {node.parent.id for node in _comments(root)}
+        reader.noisy = {node.parent.id for node in _captures(root, "comment")}
     body = Body()
     for child in root.children:
         if child.type == "body":
@@ -94,19 +109,23 @@ def _blanks_lark_refuses(text: str) -> bool:
     return text.startswith("\ufeff") or "\v" in text or "\f" in text or text.count("\r") != text.count("\r\n")
 
 
-def _comments(root: Any) -> list[Any]:
+def _lark_name(name: bytes) -> bool:
+    """A name Lark's grammar reads (a provider function's ``provider::ns::name`` is three of them)."""
+    return all(_LARK_NAME.fullmatch(part) for part in name.decode("utf-8", "replace").split("::"))
+
+
+def _captures(root: Any, kind: str) -> list[Any]:
+    """Every node of one kind in the tree, in one query (no walk in Python)."""
     import tree_sitter
 
-    query = _comment_query()
-    return tree_sitter.QueryCursor(query).captures(root).get("comment", []) if query is not None else []
+    return tree_sitter.QueryCursor(_query(kind)).captures(root).get("node", [])
 
 
-@functools.lru_cache(maxsize=1)
-def _comment_query() -> Any:
+@functools.cache
+def _query(kind: str) -> Any:
     import tree_sitter
 
-    parser = _parser()
-    return tree_sitter.Query(parser.language, "(comment) @comment") if parser is not None else None
+    return tree_sitter.Query(_parser().language, f"({kind}) @node")
 
 
 class _Reader:
