@@ -132,6 +132,8 @@ def test_shapes_read_the_same(text: str) -> None:
         "x = [for v in y : 1.5e3]\n",  # in a part the reader never visits, too
         "héllo = 1\n",  # nor a non-ASCII name
         "x = a.é\n",
+        'x = "python${}"\n',  # an empty interpolation
+        'x = "$${}"\n',
         "x = \n",
         "x = [1, \n",
     ],

@@ -105,8 +105,15 @@ def parse_body(text: str, file: str = "", base: Optional[Where] = None) -> Optio
 
 def _blanks_lark_refuses(text: str) -> bool:
     """tree-sitter-hcl skips a leading byte-order mark (a second one: the reader drops the first), vertical tabs,
-    form feeds and lone carriage returns as blanks; Lark, like Terraform, refuses them, and says where."""
-    return text.startswith("\ufeff") or "\v" in text or "\f" in text or text.count("\r") != text.count("\r\n")
+    form feeds and lone carriage returns as blanks, and reads ``"${}"``; Lark, like Terraform, refuses them, and
+    says where."""
+    return (
+        text.startswith("\ufeff")
+        or "\v" in text
+        or "\f" in text
+        or text.count("\r") != text.count("\r\n")
+        or "${}" in text  # an empty interpolation: Lark's string pattern refuses it (in most places)
+    )
 
 
 def _lark_name(name: bytes) -> bool:
