@@ -92,12 +92,19 @@ def bare_parse(files: list[Path]) -> None:
 
 
 def bare_parse_terraform(files: list[Path]) -> None:
-    """The same Lark parse of each ``.tf`` file that the Terraform reader starts from, and nothing else."""
+    """The same parse of each ``.tf`` file that the Terraform reader starts from, and nothing else: tree-sitter-hcl's
+    where it is installed, else Lark's (a file tree-sitter-hcl declines is rare, and read by Lark as well)."""
+    from lambda_runtime_rules.sources import hcl_treesitter
     from lambda_runtime_rules.sources.hcl import SyntaxProblem, _lark_parse
 
+    parser = hcl_treesitter._parser()
     for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if parser is not None:
+            parser.parse(text.encode("utf-8", "surrogatepass"))
+            continue
         with contextlib.suppress(SyntaxProblem):
-            _lark_parse(path.read_text(encoding="utf-8", errors="replace"))
+            _lark_parse(text)
 
 
 def in_process_check(files: list[Path], cold: bool = False) -> Callable[[], object]:

@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         tf_files = bench_cli.corpus_files(corpus, {"terraform"})
         tf_base = min(bench_cli.timed(lambda: bench_cli.bare_parse_terraform(tf_files), args.repeat))
         tf_inproc = min(bench_cli.timed(bench_cli.in_process_check(tf_files, cold=True), args.repeat))
-        rows.append((f"bare hcl2 parse, {len(tf_files)} Terraform files", ms(tf_base), "reference"))
+        rows.append((f"bare HCL parse, {len(tf_files)} Terraform files", ms(tf_base), "reference"))
         rows.append(("check in one process, same files", ms(tf_inproc),
                      f"{tf_inproc / tf_base:.2f}x the bare parse; Terraform is {tf_inproc / (tf_inproc + inproc):.0%}"
                      f" of a check of all {len(tf_files) + len(parsed)} corpus files"))

@@ -16,8 +16,11 @@ from cli_output import without_summary
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ROOT / "fixtures" / "cli" / "project"
 
-# The CLI as a core install without the [terraform] extra sees it: importing hcl2 fails.
-_WITHOUT_HCL2 = "import sys; sys.modules['hcl2'] = None; from lambda_runtime_rules.cli import main; sys.exit(main())"
+# The CLI as a core install without the [terraform] extra sees it: importing hcl2 and tree_sitter_hcl fails.
+_WITHOUT_HCL2 = (
+    "import sys; sys.modules['hcl2'] = None; sys.modules['tree_sitter_hcl'] = None; "
+    "from lambda_runtime_rules.cli import main; sys.exit(main())"
+)
 
 
 def _clean_env() -> dict[str, str]:

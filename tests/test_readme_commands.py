@@ -113,11 +113,12 @@ def test_no_unpinned_wheel_and_setuptools_that_builds_wheels_itself() -> None:
 
 def test_all_extra_gives_everything_the_readme_shows() -> None:
     extras = {r.name: r for r in _extra("all")}
-    assert set(extras) == {"cfn-lint", "checkov", "bc-python-hcl2"}
+    assert set(extras) == {"cfn-lint", "checkov", "bc-python-hcl2", "tree-sitter-hcl"}
     assert "sarif" in extras["cfn-lint"].extras  # `cfn-lint --format sarif`
     for name in ("cfn-lint", "checkov", "terraform"):
         for requirement in _extra(name):
             assert requirement.specifier == extras[requirement.name].specifier
+            assert requirement.marker == extras[requirement.name].marker
 
 
 @pytest.mark.parametrize("version", [OLDEST, "3.13", NEWEST])

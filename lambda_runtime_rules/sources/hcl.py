@@ -3,12 +3,13 @@
 The evaluator in ``terraform.py`` works on this model only, so a module can mix both syntaxes, ``.tfvars``
 files are just bodies of attributes, and the parser underneath can change without touching the evaluation.
 
-HCL goes through the Lark tree of the installed ``hcl2`` module, which bc-python-hcl2 (Checkov's pin) and
-python-hcl2 share: the rule names used here and the source spans are the same in bc-python-hcl2 0.4.3 and
-python-hcl2 7.x/8.x, so every leaf is decoded from its own source text. JSON goes through this package's
-position-keeping loader; a JSON string is a template, exactly as Terraform reads it, so ``"${var.runtime}"``
-means the variable there too. Nothing here raises on strange input except ``SyntaxProblem`` for text that
-does not parse at all.
+HCL goes through tree-sitter-hcl where it is installed and the file parses cleanly (``hcl_treesitter`` builds
+the very same model), otherwise through the Lark tree of the installed ``hcl2`` module, which bc-python-hcl2
+(Checkov's pin) and python-hcl2 share: the rule names used here and the source spans are the same in
+bc-python-hcl2 0.4.3 and python-hcl2 7.x/8.x, so every leaf is decoded from its own source text. JSON goes
+through this package's position-keeping loader; a JSON string is a template, exactly as Terraform reads it,
+so ``"${var.runtime}"`` means the variable there too. Nothing here raises on strange input except
+``SyntaxProblem`` for text that does not parse at all.
 """
 
 from __future__ import annotations
@@ -198,7 +199,15 @@ class Body:
 
 
 def parse_hcl_body(text: str, file: str = "") -> Body:
-    """Parse HCL text (a ``.tf`` or ``.tfvars`` file) into a Body; raises SyntaxProblem."""
+    """Parse HCL text (a ``.tf`` or ``.tfvars`` file) into a Body; raises SyntaxProblem.
+
+    tree-sitter-hcl reads it when installed (the same Body, in a fraction of Lark's time); a file it cannot read
+    cleanly goes through Lark as before, so a syntax error keeps Lark's message and its time budget."""
+    from . import hcl_treesitter
+
+    body = hcl_treesitter.parse_body(text, file)
+    if body is not None:
+        return body
     tree = _lark_parse(text)
     return _HclReader(text, file).body(_top_body(tree))
 
@@ -367,7 +376,7 @@ class _HclReader:
         if kind == "string" or getattr(node, "type", "") == "STRING_LIT":
             return self.string(node, depth)
         if kind in ("heredoc_template", "heredoc_template_trim"):
-            return self.heredoc(self.source(node), at, depth, trim=kind.endswith("_trim"))
+            return heredoc(self.source(node), at, depth, trim=kind.endswith("_trim"))
         if kind in ("int_lit", "float_lit"):
             return self.number(node, at)
         if kind in ("identifier", "literal_value"):
@@ -420,20 +429,6 @@ class _HclReader:
         if len(source) < 2 or source[0] != '"' or source[-1] != '"':
             return Unknown(at)
         return template(source[1:-1], at, depth, escaped=True)
-
-    def heredoc(self, source: str, at: Where, depth: int, trim: bool) -> Expr:
-        """``<<EOF`` ... ``EOF``: the lines between the markers, each with its newline; ``<<-`` strips the smallest
-        indentation. No backslash escapes apply, templates do. Positioned on the first line of the content."""
-        first = source.find("\n")
-        if not source.startswith("<<") or first < 0:
-            return Unknown(at)
-        lines = source[first + 1 :].split("\n")[:-1]  # the last line is the closing marker
-        if trim:
-            indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
-            cut = min(indents, default=0)
-            lines = [line[cut:] for line in lines]
-        content = "".join(line + "\n" for line in lines)
-        return Heredoc(at, template(content, Where(at.line + 1, 1, at.file), depth, escaped=False))
 
     def traversal(self, node: Any, at: Where, depth: int) -> Expr:
         path: list[Optional[str]] = []
@@ -517,22 +512,7 @@ class _HclReader:
         return self._chain(operands, operators, at, depth)
 
     def _chain(self, operands: list[Any], operators: list[str], at: Where, depth: int) -> Expr:
-        values: list[Expr] = [self.expr(operands[0], depth + 1)]
-        ops: list[str] = []
-
-        def reduce() -> None:
-            right = values.pop()
-            left = values.pop()
-            values.append(Binary(ops.pop(), left, right, at))
-
-        for op, operand in zip(operators, operands[1:]):
-            while ops and _BINARY_PRECEDENCE.get(ops[-1], 0) >= _BINARY_PRECEDENCE.get(op, 0):
-                reduce()
-            ops.append(op)
-            values.append(self.expr(operand, depth + 1))
-        while ops:
-            reduce()
-        return values[0]
+        return binary_chain([self.expr(operand, depth + 1) for operand in operands], operators, at)
 
     def unary(self, node: Any, at: Where, depth: int) -> Expr:
         tokens = [c for c in _children(node) if isinstance(c, str)]
@@ -544,6 +524,42 @@ class _HclReader:
         if op == "-" and isinstance(operand, Lit) and isinstance(operand.value, (int, float)):
             return Lit(-operand.value, at)
         return Unary(op, operand, at)
+
+
+def heredoc(source: str, at: Where, depth: int, trim: bool) -> Expr:
+    """``<<EOF`` ... ``EOF``: the lines between the markers, each with its newline; ``<<-`` strips the smallest
+    indentation. No backslash escapes apply, templates do. Positioned on the first line of the content."""
+    first = source.find("\n")
+    if not source.startswith("<<") or first < 0:
+        return Unknown(at)
+    lines = source[first + 1 :].split("\n")[:-1]  # the last line is the closing marker
+    if trim:
+        indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
+        cut = min(indents, default=0)
+        lines = [line[cut:] for line in lines]
+    content = "".join(line + "\n" for line in lines)
+    return Heredoc(at, template(content, Where(at.line + 1, 1, at.file), depth, escaped=False))
+
+
+def binary_chain(values: list[Expr], operators: list[str], at: Where) -> Expr:
+    """``values[0] op values[1] op ...`` rebuilt with HCL's precedence (left-associative), every node at ``at``:
+    the parsers nest a chain their own way (bc-python-hcl2 to the right), the model has one shape."""
+    stack: list[Expr] = [values[0]]
+    ops: list[str] = []
+
+    def reduce() -> None:
+        right = stack.pop()
+        left = stack.pop()
+        stack.append(Binary(ops.pop(), left, right, at))
+
+    for op, value in zip(operators, values[1:]):
+        while ops and _BINARY_PRECEDENCE.get(ops[-1], 0) >= _BINARY_PRECEDENCE.get(op, 0):
+            reduce()
+        ops.append(op)
+        stack.append(value)
+    while ops:
+        reduce()
+    return stack[0]
 
 
 # --- templates -----------------------------------------------------------------------------------------------
@@ -670,16 +686,25 @@ def _parse_interpolation(source: str, at: Where, depth: int) -> Expr:
         if len(words) == 1 and words[0] in ("true", "false", "null"):
             return Lit({"true": True, "false": False}.get(words[0]), at)
         return Ref(tuple(words), at, source)
-    try:
-        body = _HclReader("", "", at)
-        text = f"x = {source}\n"
-        body.text = text
-        tree = _lark_parse(text)
-    except SyntaxProblem:
-        return Unknown(at)
-    parsed = body.body(_top_body(tree))
-    expr = parsed.get("x")
+    from . import hcl_treesitter
+
+    text = f"x = {source}\n"
+    parsed = hcl_treesitter.parse_body(text, at.file, base=at)
+    if parsed is None:
+        parsed = _lark_interpolation(text, at)
+    expr = parsed.get("x") if parsed is not None else None
     return expr if expr is not None else Unknown(at)
+
+
+def _lark_interpolation(text: str, at: Where) -> Optional[Body]:
+    """``x = <interpolation>`` read by Lark, every position the template's own; None when it does not parse (or
+    only tree-sitter-hcl is installed: then an interpolation it cannot read is unknown)."""
+    reader = _HclReader(text, "", at)
+    try:
+        tree = _lark_parse(text)
+    except (SyntaxProblem, ImportError):
+        return None
+    return reader.body(_top_body(tree))
 
 
 def _decode(inner: str) -> str:
