@@ -411,15 +411,7 @@ class _HclReader:
         return Unknown(at)
 
     def number(self, node: Any, at: Where) -> Expr:
-        text = self.source(node).strip()
-        try:
-            return Lit(int(text), at)
-        except ValueError:
-            pass
-        try:
-            return Lit(float(text), at)
-        except ValueError:
-            return Unknown(at)
+        return number(self.source(node).strip(), at)
 
     def string(self, node: Any, depth: int) -> Expr:
         at = self.where(node)
@@ -560,6 +552,18 @@ def binary_chain(values: list[Expr], operators: list[str], at: Where) -> Expr:
     while ops:
         reduce()
     return stack[0]
+
+
+def number(text: str, at: Where) -> Expr:
+    """A number literal's text as an int or a float, Unknown when it is neither (shared by both HCL readers)."""
+    try:
+        return Lit(int(text), at)
+    except ValueError:
+        pass
+    try:
+        return Lit(float(text), at)
+    except ValueError:
+        return Unknown(at)
 
 
 # --- templates -----------------------------------------------------------------------------------------------

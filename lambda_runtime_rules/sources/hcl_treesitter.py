@@ -34,6 +34,7 @@ from .hcl import (
     _unquote,
     binary_chain,
     heredoc,
+    number,
     template,
 )
 
@@ -265,15 +266,7 @@ class _Reader:
         return Unknown(at)  # for expressions
 
     def number(self, node: Any, at: Where) -> Expr:
-        text = self.text(node).strip()
-        try:
-            return Lit(int(text), at)
-        except ValueError:
-            pass
-        try:
-            return Lit(float(text), at)
-        except ValueError:
-            return Unknown(at)
+        return number(self.text(node).strip(), at)
 
     def string(self, node: Any, depth: int) -> Expr:
         at = self.where(node)
