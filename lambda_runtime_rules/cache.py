@@ -34,7 +34,7 @@ from typing import Any
 from . import files
 from .catalog import Catalog
 from .model import Finding
-from .scan import FileResult, _frozen
+from .scan import FileResult, shared_frozenset
 from .settings import Settings
 
 FORMAT = "v1"
@@ -319,8 +319,8 @@ def _result(entry: object, path: str) -> FileResult:
         kind=entry["kind"],
         findings=findings,
         error=entry["error"],
-        builds=_frozen(entry["builds"]),
-        regions=_frozen(entry["regions"]),
-        calls=_frozen(entry["calls"]),
+        builds=shared_frozenset(entry["builds"]),
+        regions=shared_frozenset(entry["regions"]),
+        calls=shared_frozenset(entry["calls"]),
         module_error=entry["module_error"],
     )

@@ -48,7 +48,7 @@ NO_SUBJECTS: list[Subject] = []
 the end, so what an empty one costs is multiplied by the tree (a fresh list, dict or frozenset is 50-200 bytes)."""
 
 
-def _frozen(items: Iterable[str]) -> frozenset[str]:
+def shared_frozenset(items: Iterable[str]) -> frozenset[str]:
     """``frozenset(items)``, the one shared empty frozenset when there are none."""
     found = frozenset(items)
     return found if found else _EMPTY
@@ -343,12 +343,13 @@ def as_called_module(results: Sequence[FileResult]) -> list[FileResult]:
 
 def built_dockerfiles(subjects: Iterable[Subject]) -> frozenset[str]:
     """The Dockerfiles (real paths) that these subjects' image functions are built from."""
-    return _frozen(s.built_from for s in subjects if isinstance(s, FunctionSubject) and s.built_from)
+    return shared_frozenset(s.built_from for s in subjects if isinstance(s, FunctionSubject) and s.built_from)
 
 
 def written_regions(subjects: Iterable[Subject]) -> frozenset[str]:
     """The Region codes these subjects' files name (a Terraform provider, a Serverless ``provider.region``)."""
-    return _frozen(str(v.value) for s in subjects for v in getattr(s, "regions", ()) if isinstance(v.value, str))
+    values = (v.value for s in subjects for v in getattr(s, "regions", ()))
+    return shared_frozenset(str(value) for value in values if isinstance(value, str))
 
 
 def judged_through_functions(path: str, kind: str, built: frozenset[str]) -> bool:
