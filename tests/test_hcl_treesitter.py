@@ -27,6 +27,10 @@ def shape(value: Any) -> Any:
     if isinstance(value, hcl.Body):
         attrs = tuple((name, shape(attr)) for name, attr in value.attrs.items())
         return ("Body", attrs, tuple(shape(block) for block in value.blocks))
+    if isinstance(value, hcl.Block):  # built lazily by tree-sitter: ``body`` is read through the property
+        return ("Block", value.type, value.labels, shape(value.body), value.at)
+    if isinstance(value, hcl.Attr):  # the same for ``expr``
+        return ("Attr", value.name, shape(value.expr), value.at)
     if dataclasses.is_dataclass(value) and not isinstance(value, (type, hcl.Where)):
         return (type(value).__name__, *(shape(getattr(value, f.name)) for f in dataclasses.fields(value)))
     if isinstance(value, tuple):
@@ -220,3 +224,51 @@ def test_interpolation_shapes_read_the_same(source: str) -> None:
 
 def test_blocks_nested_past_the_recursion_limit_go_to_lark() -> None:
     assert hcl_treesitter.parse_body("a {\n" * 3000 + "}\n" * 3000, "deep.tf") is None
+
+
+LAZY = """variable "runtime" {
+  type        = string
+  description = "not read"
+  default     = "x"
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = "never-read"
+  tags   = { a = 1 }
+}
+
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  runtime       = var.runtime
+  environment {
+    variables = { A = "1" }
+  }
+}
+"""
+
+
+def test_blocks_and_arguments_are_built_when_read(tmp_path: Path) -> None:
+    """The evaluator reads a function's arguments and a variable's default, never a bucket: those stay unbuilt,
+    and what is built is what Lark's reader gives."""
+    from lambda_runtime_rules.sources import terraform
+
+    (tmp_path / "main.tf").write_text(LAZY, encoding="utf-8")
+    terraform.clear_cache()
+    subjects, errors = terraform.evaluate_folder(str(tmp_path))
+    assert errors == {} and [s.resource for s in subjects] == ["aws_lambda_function.f"]
+    (_, body), = terraform.load_folder(str(tmp_path)).files
+    variable, bucket, function = body.blocks
+    assert bucket._fill is not None and bucket._body is None  # the bucket's body was never built
+    assert variable._fill is None and variable.body.attrs["type"]._fill is not None  # only ``default`` was read
+    assert function.body.attrs["runtime"]._fill is None
+    assert shape(body) == shape(lark_body(LAZY, str(tmp_path / "main.tf")))
+    assert bucket._body is not None and variable.body.attrs["type"]._fill is None  # comparing built them
+
+
+def test_a_deep_block_is_built_at_once() -> None:
+    """A block with many brackets may nest deeply: built inside parse_body's RecursionError guard, not later."""
+    text = 'resource "a" "b" {\n' + "n {\n" * 120 + "x = 1\n" + "}\n" * 120 + "}\n" + 'resource "c" "d" {\n  y = 1\n}\n'
+    deep, shallow = hcl_treesitter.parse_body(text, "f.tf").blocks
+    assert deep._fill is None and deep.body.blocks[0]._fill is None
+    assert shallow._fill is not None
+    assert shape(hcl_treesitter.parse_body(text, "f.tf")) == shape(lark_body(text, "f.tf"))

@@ -20,7 +20,7 @@ import signal
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 __all__ = [
     "Attr",
@@ -165,19 +165,75 @@ class Heredoc(Unknown):
 Expr = Union[Lit, Template, Ref, Cond, Binary, Unary, Tuple, Obj, Call, Unknown, "Interpolation"]
 
 
-@dataclass(frozen=True)
 class Attr:
-    name: str
-    expr: Expr
-    at: Where
+    """``name = expr``. ``fill``, when given, builds the expression on first use instead of ``expr`` (the
+    tree-sitter reader's lazy blocks: of a variable only ``default`` is read, of a function a dozen arguments);
+    equality and the expression seen are the same either way."""
+
+    __slots__ = ("_expr", "_fill", "at", "name")
+
+    def __init__(self, name: str, expr: Optional[Expr], at: Where, fill: Optional[Callable[[], Expr]] = None) -> None:
+        self.name = name
+        self.at = at
+        self._expr = expr if fill is None else None
+        self._fill = fill
+
+    @property
+    def expr(self) -> Expr:
+        fill = self._fill
+        if fill is not None:
+            self._fill = None
+            self._expr = fill()
+        return self._expr  # type: ignore[return-value]
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Attr:
+            return NotImplemented
+        assert isinstance(other, Attr)
+        return (self.name, self.expr, self.at) == (other.name, other.expr, other.at)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.at))
+
+    def __repr__(self) -> str:
+        return f"Attr(name={self.name!r}, expr={self.expr!r}, at={self.at!r})"
 
 
-@dataclass
 class Block:
-    type: str
-    labels: tuple[str, ...]
-    body: Body
-    at: Where
+    """``type "label" ... { body }``. ``fill``, when given, builds the body on first use instead of ``body``: the
+    tree-sitter reader leaves most of a file's blocks (every resource whose type no rule reads) unconverted,
+    and equality and the body seen are the same either way."""
+
+    __slots__ = ("_body", "_fill", "at", "labels", "type")
+
+    def __init__(
+        self, type: str, labels: tuple[str, ...], body: Optional[Body], at: Where,
+        fill: Optional[Callable[[], Body]] = None,
+    ) -> None:
+        self.type = type
+        self.labels = labels
+        self.at = at
+        self._body = body if fill is None else None
+        self._fill = fill
+
+    @property
+    def body(self) -> Body:
+        body = self._body
+        if body is None:
+            fill, self._fill = self._fill, None
+            body = self._body = fill() if fill is not None else Body()
+        return body
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Block:
+            return NotImplemented
+        assert isinstance(other, Block)
+        return (self.type, self.labels, self.body, self.at) == (other.type, other.labels, other.body, other.at)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it replaced
+
+    def __repr__(self) -> str:
+        return f"Block(type={self.type!r}, labels={self.labels!r}, body={self.body!r}, at={self.at!r})"
 
 
 @dataclass

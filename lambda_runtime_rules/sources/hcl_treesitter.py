@@ -50,6 +50,10 @@ _ODD_NUMBER = re.compile(rb"[0-9][eExX]")  # a hint that a file may hold one: on
 
 _PARENS = frozenset(("(", ")"))
 
+# A top-level block with at most this many brackets is built lazily (each nesting level of blocks, objects,
+# tuples, calls or parentheses needs one; the reader recurses a few frames per level, far below the limit).
+_LAZY_BRACKETS = 100
+
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> Any:
@@ -90,13 +94,13 @@ def parse_body(text: str, file: str = "", base: Optional[Where] = None) -> Optio
     ):
         return None
     reader = _Reader(source, ascii_only, file, base)
-    if b"#" in source or b"/" in source:  # tree-sitter attaches comments anywhere, Lark's tree has none
-        reader.noisy = {node.parent.id for node in _captures(root, "comment")}
+    # tree-sitter attaches comments anywhere, Lark's tree has none
+    reader.comments = b"#" in source or b"//" in source or b"/*" in source
     body = Body()
     for child in root.children:
         if child.type == "body":
             try:
-                reader.body(child, body)
+                reader.body(child, body, lazy=True)
             except RecursionError:  # blocks nested thousands deep: Lark's reader decides, as it always did
                 return None
         elif child.type != "comment":  # a top-level object (JSON-like): not Terraform, Lark says why
@@ -142,13 +146,13 @@ class _Reader:
         self.ascii = ascii_only  # then a byte column is a character column
         self.file = file
         self.base = base
-        self.noisy: set[int] = set()  # the ids of nodes with a comment among their children
+        self.comments = False  # whether the text may hold a comment (then ``kids`` leaves them out)
         self.places: dict[tuple[int, int], Where] = {}
 
     def kids(self, node: Any) -> list[Any]:
         """Children without comments."""
         children = node.children
-        if self.noisy and node.id in self.noisy:
+        if self.comments:  # cheaper than finding every comment of a file in advance: most of it is never built
             return [c for c in children if c.type != "comment"]
         return children
 
@@ -171,26 +175,49 @@ class _Reader:
 
     # --- structure ---------------------------------------------------------------------------------------------
 
-    def body(self, node: Any, body: Body) -> Body:
+    def body(self, node: Any, body: Body, lazy: bool = False, level: int = 0) -> Body:
+        """``lazy``: a block's body, and an attribute's expression inside a block, are built when something reads
+        them. Most of a Terraform file is resources no rule reads (the evaluator filters on the labels first) and
+        arguments no rule reads (a variable's ``type`` and ``description``, a function's ``environment``), and
+        turning those trees into the model cost as much as parsing the whole file. A top-level block that may
+        nest deeply is built at once, inside the caller's guard against RecursionError; what is inside a shallow
+        one is shallow too. Top-level attributes (a ``.tfvars`` file's) are built at once: all of them are read."""
         for child in node.children:
             kind = child.type
             if kind == "attribute":
-                parts = self.kids(child)
-                body.add(Attr(_unquote(self.text(parts[0])), self.expression(parts[-1], 0), self.where(child)))
+                parts = child.children  # the name first (nothing precedes it), the expression last but comments
+                value = next(part for part in reversed(parts) if part.type != "comment")
+                name, at = _unquote(self.text(parts[0])), self.where(child)
+                if lazy and level:
+                    body.add(Attr(name, None, at, functools.partial(self.expression, value, 0)))
+                else:
+                    body.add(Attr(name, self.expression(value, 0), at))
             elif kind == "block":
-                body.blocks.append(self.block(child))
+                body.blocks.append(self.block(child, lazy and (level > 0 or self.shallow(child)), level + 1))
         return body
 
-    def block(self, node: Any) -> Block:
+    def shallow(self, node: Any) -> bool:
+        """Whether building the node's model is sure to stay far from Python's recursion limit: a nesting level
+        needs a bracket, so few brackets in its text mean little depth."""
+        start, end = node.start_byte, node.end_byte
+        count = self.source.count
+        return count(b"{", start, end) + count(b"[", start, end) + count(b"(", start, end) <= _LAZY_BRACKETS
+
+    def block(self, node: Any, lazy: bool = False, level: int = 1) -> Block:
         words: list[str] = []
-        inner = Body()
+        inner_node = None
         for child in node.children:
             kind = child.type
             if kind in ("identifier", "string_lit"):
                 words.append(_unquote(self.text(child)))
             elif kind == "body":
-                self.body(child, inner)
-        return Block(words[0], tuple(words[1:]), inner, self.where(node))
+                inner_node = child
+        if inner_node is None:
+            return Block(words[0], tuple(words[1:]), Body(), self.where(node))
+        if lazy:
+            fill = functools.partial(self.body, inner_node, Body(), True, level)
+            return Block(words[0], tuple(words[1:]), None, self.where(node), fill)
+        return Block(words[0], tuple(words[1:]), self.body(inner_node, Body(), False, level), self.where(node))
 
     # --- expressions (each method names the Lark rule it stands for, at that rule's depth) --------------------
 
