@@ -141,13 +141,14 @@ def iter_files(paths: list[str]) -> list[Path]:
         if path.is_dir():
             for root, dirs, files in os.walk(path, onerror=unreadable):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+                base = Path(root)
                 for name in sorted(files):
-                    candidate = Path(root) / name
+                    candidate = base / name
                     if (
                         is_candidate(candidate)
                         and not is_jsonc_config(candidate)
                         and not name.lower().endswith(TFVARS_SUFFIXES)
-                        and not _generated_source(candidate, path)
+                        and not _generated_source(candidate, path, name)
                     ):
                         add(candidate)
         elif path.name.lower().endswith(TERRAFORM_SUFFIXES + TFVARS_SUFFIXES) and path.is_file():
@@ -159,11 +160,13 @@ def iter_files(paths: list[str]) -> list[Path]:
     return found
 
 
-def _generated_source(candidate: Path, top: Path) -> bool:
-    """Source under build output or dependencies (cdk.out assets, dist/, target/): not the user's CDK app."""
+def _generated_source(candidate: Path, top: Path, name: str) -> bool:
+    """Source under build output or dependencies (cdk.out assets, dist/, target/): not the user's CDK app.
+
+    ``name``: the candidate's file name, which alone says whether it is source (no Path work per file)."""
     from .sources import cdk
 
-    return cdk.is_source(candidate) and not cdk.SKIP_DIRS.isdisjoint(candidate.relative_to(top).parts[:-1])
+    return cdk.is_source(name) and not cdk.SKIP_DIRS.isdisjoint(candidate.relative_to(top).parts[:-1])
 
 
 def module_folders(files: Sequence[Path]) -> frozenset[str]:
@@ -326,7 +329,18 @@ def as_called_module(results: Sequence[FileResult]) -> list[FileResult]:
     stay. Every file is read as a root first (in the workers, or from the cache), which tells the folders each
     calls: nothing is parsed twice. The same verdicts as ``module_folders`` followed by ``as_module`` scans.
     """
-    folders = {str(Path(r.path).parent) for r in results if is_terraform(Path(r.path))}
+    parents: dict[str, str] = {}  # dirname -> str(Path(path).parent): one Path per folder, not per file
+
+    def folder_of(path: str) -> str | None:
+        if not path.lower().endswith(TERRAFORM_SUFFIXES):  # is_terraform, without building a Path
+            return None
+        key = os.path.dirname(path)
+        folder = parents.get(key)
+        if folder is None:
+            folder = parents[key] = str(Path(path).parent)
+        return folder
+
+    folders = {folder for folder in map(folder_of, (r.path for r in results)) if folder is not None}
     if len(folders) < 2:
         return list(results)
     called = frozenset().union(*(r.calls for r in results)) & folders
@@ -334,7 +348,7 @@ def as_called_module(results: Sequence[FileResult]) -> list[FileResult]:
         return list(results)
     out = []
     for result in results:
-        if is_terraform(Path(result.path)) and str(Path(result.path).parent) in called:
+        if folder_of(result.path) in called:
             kind = "" if result.module_error else "terraform"
             result = FileResult(result.path, kind=kind, error=result.module_error)
         out.append(result)
