@@ -144,7 +144,7 @@ def iter_files(paths: list[str]) -> list[Path]:
                 base = Path(root)
                 for name in sorted(files):
                     candidate = base / name
-                    if (
+                    if name.lower().endswith(".tf") or (  # a .tf name (most of a Terraform tree) passes them all
                         is_candidate(candidate)
                         and not is_jsonc_config(candidate)
                         and not name.lower().endswith(TFVARS_SUFFIXES)
