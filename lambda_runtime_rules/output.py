@@ -14,6 +14,7 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import IO, Any
 
@@ -73,6 +74,8 @@ def printable(text: str) -> str:
 def valid_unicode(text: str) -> str:
     """Text every UTF-8 encoder and JSON parser accepts: lone surrogates escaped, the rest as it is (JSON
     escapes control characters itself)."""
+    if text.isascii():  # nearly every string, at a fraction of the search's cost
+        return text
     return _SURROGATE.sub(_escaped, text) if _SURROGATE.search(text) else text
 
 
@@ -148,7 +151,30 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
 
 
 def format_json(findings: Sequence[Finding]) -> str:
-    return json.dumps([finding_dict(f) for f in findings], indent=2) + "\n"
+    return json_records([finding_dict(f) for f in findings]) + "\n"
+
+
+def json_records(records: list[dict[str, Any]]) -> str:
+    """``json.dumps(records, indent=2)``, the same text, four times faster for flat records of strings and
+    integers (anything else goes to json). With ``indent`` json runs its pure-Python encoder, and that was most
+    of rendering a large report (25 ms for 2,000 findings), in the parent after every worker is done."""
+    quote = encode_basestring_ascii  # what json.dumps itself quotes with (ensure_ascii)
+    items = []
+    for record in records:
+        fields = []
+        for key, value in record.items():
+            kind = type(value)
+            if kind is str:
+                text = quote(value)
+            elif kind is int:
+                text = int.__repr__(value)
+            else:
+                return json.dumps(records, indent=2)
+            if type(key) is not str:
+                return json.dumps(records, indent=2)
+            fields.append(f"    {quote(key)}: {text}")
+        items.append("  {\n" + ",\n".join(fields) + "\n  }" if fields else "  {}")
+    return "[\n" + ",\n".join(items) + "\n]" if items else "[]"
 
 
 def format_json_object(findings: Sequence[Finding], metadata: Mapping[str, Any]) -> str:

@@ -46,9 +46,13 @@ class Progress:
         self.shown = False
 
     @classmethod
-    def for_stream(cls, stream: IO[str], total: int, env: Mapping[str, str] | None = None) -> Progress | None:
-        """A bar for this run, or None when nobody would see it (then callers skip every call)."""
-        return cls(stream, total) if total > 1 and wanted(stream, env) else None
+    def for_stream(cls, stream: IO[str], total: int | None, env: Mapping[str, str] | None = None) -> Progress | None:
+        """A bar for this run, or None when nobody would see it (then callers skip every call).
+
+        ``total`` None: not known yet (the tree is still being walked); whoever learns it sets ``total``."""
+        if (total is not None and total <= 1) or not wanted(stream, env):
+            return None
+        return cls(stream, total or 0)
 
     def line(self) -> str:
         filled = WIDTH * self.done // self.total if self.total else WIDTH

@@ -8,7 +8,7 @@ is what makes their verdicts identical.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,50 +114,62 @@ def iter_files(paths: list[str]) -> list[Path]:
     beside it. Each folder's ``.tf``/``.tf.json`` files are listed once; ``.tfvars`` files are not checked
     themselves (they hold values, read with their folder).
     """
-    found: list[Path] = []
-    seen: set[Path] = set()
+    return list(walk_files(paths))
 
-    def add(candidate: Path) -> None:
-        if candidate not in seen:
-            seen.add(candidate)
-            found.append(candidate)
 
-    def add_folder_of(path: Path) -> None:
+def walk_files(paths: list[str]) -> Iterator[Path]:
+    """``iter_files`` as the walk finds them, so a caller can start on the first files before the walk ends."""
+    seen: set[str] = set()  # by the path's text: a str hashes once and keeps it, a Path hashes its parts each time
+    unreadable: list[Path] = []
+
+    def new(candidate: Path) -> bool:
+        key = str(candidate)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    def folder_members(path: Path) -> list[Path]:
         try:
             members = sorted(p for p in path.parent.iterdir() if is_terraform(p) and p.is_file())
         except OSError:
             members = []
-        for member in members:
-            add(Path(path.parent, member.name) if str(path.parent) != "." else Path(member.name))
+        return [Path(path.parent, m.name) if str(path.parent) != "." else Path(m.name) for m in members]
 
-    def unreadable(exc: OSError) -> None:
+    def on_error(exc: OSError) -> None:
         # A folder we may not list is added as if it were a file: reading it fails with one line, and exit 2.
         # Skipping it silently would pass a hook on whatever it holds.
         if exc.filename is not None:
-            add(Path(exc.filename))
+            unreadable.append(Path(exc.filename))
 
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for root, dirs, files in os.walk(path, onerror=unreadable):
+            for root, dirs, files in os.walk(path, onerror=on_error):
+                yield from filter(new, unreadable)
+                unreadable.clear()
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
                 base = Path(root)
                 for name in sorted(files):
                     candidate = base / name
-                    if name.lower().endswith(".tf") or (  # a .tf name (most of a Terraform tree) passes them all
-                        is_candidate(candidate)
-                        and not is_jsonc_config(candidate)
-                        and not name.lower().endswith(TFVARS_SUFFIXES)
-                        and not _generated_source(candidate, path, name)
-                    ):
-                        add(candidate)
+                    if (
+                        name.lower().endswith(".tf")  # a .tf name (most of a Terraform tree) passes them all
+                        or (
+                            is_candidate(candidate)
+                            and not is_jsonc_config(candidate)
+                            and not name.lower().endswith(TFVARS_SUFFIXES)
+                            and not _generated_source(candidate, path, name)
+                        )
+                    ) and new(candidate):
+                        yield candidate
+            yield from filter(new, unreadable)
+            unreadable.clear()
         elif path.name.lower().endswith(TERRAFORM_SUFFIXES + TFVARS_SUFFIXES) and path.is_file():
-            if is_terraform(path):
-                add(path)
-            add_folder_of(path)
-        else:
-            add(path)
-    return found
+            if is_terraform(path) and new(path):
+                yield path
+            yield from filter(new, folder_members(path))
+        elif new(path):
+            yield path
 
 
 def _generated_source(candidate: Path, top: Path, name: str) -> bool:
@@ -214,11 +226,14 @@ def load_subjects(
     """
     display = str(path)
     if is_terraform(path):
-        from .sources import terraform
+        from .sources import hcl, terraform
 
         notes: list[str] = []
         folder, only = str(path.parent), [] if as_module else [display]
-        subjects, errors = terraform.evaluate_folder(folder, only, var_files, notes, policies=policies)
+        try:
+            subjects, errors = terraform.evaluate_folder(folder, only, var_files, notes, policies=policies)
+        finally:  # this file's resources are read: its tree is not needed again (the folder's model stays cached)
+            hcl.release_tree(display)
         if display in errors:
             raise InputError(errors[display])
         if not path.is_file():
@@ -340,10 +355,13 @@ def as_called_module(results: Sequence[FileResult]) -> list[FileResult]:
             folder = parents[key] = str(Path(path).parent)
         return folder
 
+    calls = frozenset().union(*(r.calls for r in results if r.calls))
+    if not calls:  # most runs: no folder calls another (and then no Path work per result)
+        return list(results)
     folders = {folder for folder in map(folder_of, (r.path for r in results)) if folder is not None}
     if len(folders) < 2:
         return list(results)
-    called = frozenset().union(*(r.calls for r in results)) & folders
+    called = calls & folders
     if not called:
         return list(results)
     out = []

@@ -505,3 +505,66 @@ def test_commented_tsconfig_and_editor_settings_are_not_templates(tmp_path: Path
     broken = cli("check", "--as-of", "2026-11-23", ".", cwd=tmp_path)
     stderr = without_summary(broken.stderr)
     assert broken.returncode == 2 and stderr.count("\n") == 1 and "broken-template.json" in stderr
+
+
+def _tree(root: Path, folders: int, per_folder: int) -> None:
+    """Terraform folders (each file evaluated with its folder) and a template per folder, for the pool tests."""
+    runtime = next(r.identifier for r in default_catalog() if r.deprecated and r.deprecated.year < 2020)
+    for number in range(folders):
+        folder = root / f"svc{number:03d}"
+        folder.mkdir()
+        (folder / "variables.tf").write_text(f'variable "rt" {{\n  default = "{runtime}"\n}}\n', encoding="utf-8")
+        for index in range(per_folder - 1):
+            (folder / f"f{index}.tf").write_text(
+                f'resource "aws_lambda_function" "f{index}" {{\n  runtime = var.rt\n}}\n', encoding="utf-8"
+            )
+        (folder / "template.yaml").write_text(
+            "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+            f"      Runtime: {runtime}\n      Handler: index.handler\n",
+            encoding="utf-8",
+        )
+
+
+def test_workers_fed_while_the_tree_is_walked_give_the_same_results(tmp_path: Path) -> None:
+    """``walk_files`` hands ``check_files`` the tree as it is walked; with workers the first chunks are scanned
+    before the walk ends. Every result, in order, is what one process gives from the walked list."""
+    from lambda_runtime_rules.scan import walk_files
+
+    _tree(tmp_path, 40, 6)
+    settings, catalog = Settings(as_of=dt.date.fromisoformat(AS_OF)), default_catalog()
+    alone = check_files(iter_files([str(tmp_path)]), settings, catalog, jobs=1)
+    streamed = check_files(walk_files([str(tmp_path)]), settings, catalog, jobs=2)
+    assert [(r.path, r.kind, r.error, r.findings) for r in streamed] == [
+        (r.path, r.kind, r.error, r.findings) for r in alone
+    ]
+    assert len(alone) == 40 * 7 and sum(len(r.findings) for r in alone) >= 40 * 6
+
+
+def test_pool_chunks_never_split_a_terraform_folder(tmp_path: Path) -> None:
+    """A folder split between two workers would be parsed by both: chunks end where a folder does (unless that
+    makes one four times its size)."""
+    from lambda_runtime_rules.commands import check
+
+    _tree(tmp_path, 10, 7)
+    tasks = [(path, (), False) for path in iter_files([str(tmp_path)])]
+    assert check._cut(tasks, 4) == 8  # the first folder: six .tf files, its template, then variables.tf
+    assert {path.parent for path, _, _ in tasks[:8]} == {tmp_path / "svc000"}
+    assert check._cut(tasks, 8) == 8 and check._cut(tasks[:3], 4) == 3
+    deep = [(tmp_path / "one" / f"f{i}.tf", (), False) for i in range(30)]
+    assert check._cut(deep, 4) == 16  # one folder of 30 files: cut at four times the size
+    templates = [(tmp_path / "cfn" / f"t{i}.yaml", (), False) for i in range(30)]
+    assert check._cut(templates, 4) == 4  # no Terraform in the folder: cut anywhere
+
+
+def test_progress_total_comes_from_the_walk(tmp_path: Path) -> None:
+    """With workers the bar starts before the tree is walked; its total is set when the walk ends."""
+    import io
+
+    from lambda_runtime_rules.progress import Progress
+    from lambda_runtime_rules.scan import walk_files
+
+    _tree(tmp_path, 3, 3)
+    bar = Progress(io.StringIO(), 0)
+    results = check_files(walk_files([str(tmp_path)]), Settings(as_of=dt.date.fromisoformat(AS_OF)),
+                          default_catalog(), jobs=2, progress=bar)
+    assert bar.total == len(results) == 12 and bar.done == 12

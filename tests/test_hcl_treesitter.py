@@ -272,3 +272,47 @@ def test_a_deep_block_is_built_at_once() -> None:
     assert deep._fill is None and deep.body.blocks[0]._fill is None
     assert shallow._fill is not None
     assert shape(hcl_treesitter.parse_body(text, "f.tf")) == shape(lark_body(text, "f.tf"))
+
+
+def test_a_released_tree_is_parsed_again_for_what_is_read_later(tmp_path: Path) -> None:
+    """Once a file's own scan is done its tree is freed (``scan`` releases it); what of it was never built is
+    built from a second parse, the same model as the first parse or Lark would give."""
+    import sys
+
+    from lambda_runtime_rules.sources import terraform
+
+    file = tmp_path / "main.tf"
+    file.write_text(LAZY, encoding="utf-8")
+    terraform.clear_cache()
+    terraform.evaluate_folder(str(tmp_path), [str(file)])
+    (_, body), = terraform.load_folder(str(tmp_path)).files
+    variable, bucket, _ = body.blocks
+    reader = hcl_treesitter._LIVE[str(file)]
+    node = next(node for node in reader.nodes if node is not None)  # an unbuilt part's node: it holds the tree
+    assert sys.getrefcount(node) > 2
+    hcl.release_tree(str(file))
+    assert sys.getrefcount(node) == 2  # only ``node`` and the call's argument: the fills hold no node
+    assert reader.nodes is None and str(file) not in hcl_treesitter._LIVE
+    del node
+    assert bucket._fill is not None and variable.body.attrs["type"]._fill is not None  # still unbuilt
+    assert shape(body) == shape(lark_body(LAZY, str(file)))  # built now, from a second parse
+    assert hcl_treesitter._LIVE[str(file)] is reader  # which the next release frees in turn
+    hcl.release_tree(str(file))
+    assert reader.root is None
+
+
+def test_a_check_frees_each_tree_after_its_file(tmp_path: Path) -> None:
+    """``check`` releases a file's tree when its scan ends: nothing of a checked folder keeps one."""
+    import datetime as dt
+
+    from lambda_runtime_rules.catalog import default_catalog
+    from lambda_runtime_rules.commands.check import check_files
+    from lambda_runtime_rules.settings import Settings
+    from lambda_runtime_rules.sources import terraform
+
+    (tmp_path / "main.tf").write_text(LAZY, encoding="utf-8")
+    (tmp_path / "other.tf").write_text(LAZY.replace('"runtime"', '"other"').replace('"f"', '"g"'), encoding="utf-8")
+    terraform.clear_cache()
+    results = check_files(sorted(tmp_path.glob("*.tf")), Settings(as_of=dt.date(2026, 12, 1)), default_catalog())
+    assert [r.error for r in results] == ["", ""]
+    assert not [file for file in hcl_treesitter._LIVE if file.startswith(str(tmp_path))]

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lambda_runtime_rules import __version__, output
 from lambda_runtime_rules.model import Finding
@@ -273,3 +275,13 @@ def test_sarif_driver_says_when_the_catalog_is_stale() -> None:
     for days, stale in ((STALE_CATALOG_DAYS, False), (STALE_CATALOG_DAYS + 1, True)):
         log = output.sarif_log([], catalog_reviewed=reviewed, as_of=reviewed + dt.timedelta(days=days))
         assert log["runs"][0]["tool"]["driver"]["properties"]["catalogStale"] is stale
+
+
+_RECORD_VALUES = st.one_of(st.text(), st.integers(), st.none(), st.booleans(), st.floats(allow_nan=False))
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=8), _RECORD_VALUES, max_size=6), max_size=4))
+def test_json_records_is_json_dumps_with_indent(records: list[dict[str, object]]) -> None:
+    """The fast JSON writer gives exactly json.dumps(indent=2)'s text, for any records (surrogates, control
+    characters, non-ASCII, empty records and lists; other value types go to json itself)."""
+    assert output.json_records(records) == json.dumps(records, indent=2)

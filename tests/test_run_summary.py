@@ -141,6 +141,9 @@ def test_progress_only_on_a_terminal_outside_ci() -> None:
     assert not wanted(terminal, {"TERM": "dumb"})
     assert not wanted(io.StringIO(), {})  # a pipe or a file
     assert Progress.for_stream(terminal, 1, {}) is None  # one file: nothing to show
+    unknown = Progress.for_stream(terminal, None, {})  # the tree is still being walked: set when it ends
+    assert unknown is not None and unknown.total == 0
+    assert Progress.for_stream(io.StringIO(), None, {}) is None
 
 
 def test_progress_survives_a_closed_terminal() -> None:

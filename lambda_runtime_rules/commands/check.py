@@ -12,9 +12,11 @@ unchanged file is served from the result cache (see ``cache``) unless ``--no-cac
 from __future__ import annotations
 
 import argparse
+import gc
+import itertools
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +36,7 @@ from ..scan import (
     iter_files,
     judged_through_functions,
     scan_file,
+    walk_files,
 )
 from ..settings import Settings
 from .common import (
@@ -51,9 +54,13 @@ if TYPE_CHECKING:
     from ..cache import ResultCache
 
 MAX_CHUNK = 256
-"""Files per pool task: large enough to amortise inter-process traffic, small enough to balance the load."""
+"""Most files per pool task: enough to amortise the pool's traffic (a few tenths of a millisecond per task in the
+parent), few enough to balance the load (256 small Terraform files are about 50 ms of work)."""
+FIRST_CHUNK = 16
+"""Files in the first task, and fewest in any: the workers start early, and the last tasks end close together."""
 
 VarFiles = tuple[str, ...]
+Task = tuple[Path, VarFiles, bool]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -72,8 +79,10 @@ def run(args: argparse.Namespace) -> int:
         problem = var_file_problem(var_file)
         if problem:
             return fail(problem)
-    files = iter_files(list(args.paths))
-    progress = None if getattr(args, "no_progress", False) else Progress.for_stream(sys.stderr, len(files))
+    # With workers, they start on the first files while the tree is still being walked (its total comes later).
+    files = iter_files(list(args.paths)) if args.jobs == 1 else walk_files(list(args.paths))
+    total = len(files) if isinstance(files, list) else None
+    progress = None if getattr(args, "no_progress", False) else Progress.for_stream(sys.stderr, total)
     cache = open_cache(args, settings, catalog)
     results = check_files(
         files, settings, catalog, jobs=args.jobs, var_files=var_files, progress=progress, cache=cache
@@ -298,7 +307,7 @@ def var_file_problem(path: str) -> str:
 
 
 def check_files(
-    files: Sequence[Path],
+    files: Iterable[Path],
     settings: Settings,
     catalog: Catalog,
     jobs: int = 1,
@@ -308,43 +317,66 @@ def check_files(
 ) -> list[FileResult]:
     """One result per file, in the order given, whatever ``jobs`` is (0 means one worker per CPU).
 
+    ``files`` may be an iterator (the CLI's walk of the tree, ``walk_files``): with more than one worker, the
+    workers start on the first files while the rest of the tree is still being walked.
     ``var_files``: Terraform ``-var-file`` files, applied to every Terraform folder after its own tfvars.
-    ``progress``: told of every finished file (a bar on a terminal; see ``progress``).
+    ``progress``: told of every finished file (a bar on a terminal; see ``progress``); a total it does not know
+    yet is set here when the walk ends.
     ``cache``: results of unchanged files are taken from it, and every new result is stored in it.
     """
     # Every file is read as a root; folders that a checked folder calls become module results at the end, from
     # what the workers found (``as_called_module``), so the parent never parses a Terraform file itself.
-    tasks = [(path, tuple(var_files) if is_terraform(path) else (), False) for path in files]
     workers = (os.cpu_count() or 1) if jobs == 0 else jobs
-    results: list[FileResult | None] = [None] * len(tasks)
+    if workers <= 1 and not isinstance(files, Sequence):
+        files = list(files)  # one process: nothing to overlap the walk with
+    tfvars = tuple(var_files)
+    results: list[FileResult | None] = []
     keys: dict[int, str] = {}
-    try:
-        if cache is not None:
-            for index, (path, tfvars, _) in enumerate(tasks):
-                key = cache.entry_key(path, tfvars)
+    pending: list[int] = []  # places in ``results`` still to scan, in order
+    hits = 0
+
+    def misses() -> Iterator[Task]:
+        """The files to scan, as the walk finds them; cache hits are taken on the way."""
+        nonlocal hits
+        for path in files:
+            index = len(results)
+            task = (path, tfvars if is_terraform(path) else (), False)
+            results.append(None)
+            if cache is not None:
+                key = cache.entry_key(path, task[1])
                 hit = cache.get(key, path) if key is not None else None
                 if hit is not None:
                     results[index] = hit
-                    if progress is not None:
-                        progress.advance()
-                elif key is not None:
+                    hits += 1
+                    continue
+                if key is not None:
                     keys[index] = key
-        pending = [index for index, result in enumerate(results) if result is None]
-        todo = [tasks[index] for index in pending]
+            pending.append(index)
+            yield task
+        if progress is not None:
+            progress.total = progress.total or len(results)
+
+    try:
         record = cache is not None
-        if workers <= 1 or len(todo) <= 1:
+        todo = misses()
+        if workers <= 1:
+            todo = iter(list(todo))  # the cache's hits first, so the bar starts with them
             scanned: Iterator[FileResult] = (_scan_one(*task, settings, catalog, record) for task in todo)
         else:
             scanned = _scan_parallel(todo, settings, catalog, workers, record)
-        order = iter(pending)
-        for result in scanned:  # drained to the end, so the pool's block exits (and waits for its workers) here
-            index = next(order)
+        for done, result in enumerate(scanned):  # drained to the end: the pool's block exits (and waits) here
+            if progress is not None and hits:
+                progress.advance(hits)
+                hits = 0
+            index = pending[done]  # a result comes after its task: the walk has reached it
             if cache is not None and index in keys:
                 cache.put(keys[index], result, result.notes or {})
             result.notes = None
             results[index] = result
             if progress is not None:
                 progress.advance()
+        if progress is not None and hits:
+            progress.advance(hits)
         return as_called_module([result for result in results if result is not None])
     finally:
         if cache is not None:
@@ -381,27 +413,86 @@ def _init_worker(settings: Settings, catalog: Catalog, record: bool) -> None:
     _WORKER["record"] = record
 
 
-def _scan_chunk(chunk: list[tuple[Path, VarFiles, bool]]) -> list[FileResult]:
+def _scan_chunk(chunk: list[tuple[str, VarFiles, bool]]) -> list[FileResult]:
+    """A worker's share. Paths travel as text: a Path pickles as its parts and is parsed again from them."""
     settings, catalog, record = _WORKER["settings"], _WORKER["catalog"], _WORKER["record"]
     assert isinstance(settings, Settings) and isinstance(catalog, Catalog) and isinstance(record, bool)
-    return [_scan_one(path, tfvars, as_module, settings, catalog, record) for path, tfvars, as_module in chunk]
+    return [_scan_one(Path(path), tfvars, as_module, settings, catalog, record) for path, tfvars, as_module in chunk]
+
+
+def _cut(tasks: Sequence[Task], size: int) -> int:
+    """Where a chunk of about ``size`` tasks from the start of ``tasks`` ends: not inside a folder with Terraform
+    files, unless that would make it four times ``size``. Every Terraform file is evaluated with its whole
+    folder, so a folder split between two workers is parsed by both; in one chunk, the worker's folder cache
+    parses it once."""
+    end = min(size, len(tasks))
+    if end == 0 or end == len(tasks):
+        return end
+    folder = tasks[end - 1][0].parent
+    if folder != tasks[end][0].parent:
+        return end
+    start = end - 1  # the walk lists a folder's files together: its part of this chunk is the chunk's tail
+    while start > 0 and tasks[start - 1][0].parent == folder:
+        start -= 1
+    if not any(is_terraform(path) for path, _, _ in tasks[start:end]):
+        return end
+    limit = min(4 * size, len(tasks))
+    while end < limit and tasks[end][0].parent == folder:
+        end += 1
+    return end
 
 
 def _scan_parallel(
-    tasks: list[tuple[Path, VarFiles, bool]],
+    tasks: Iterable[Task],
     settings: Settings,
     catalog: Catalog,
     workers: int,
     record: bool = False,
 ) -> Iterator[FileResult]:
     """The results in the order of ``tasks``, each chunk's as soon as it is done (the parent stores them in the
-    cache and forgets them as they come)."""
-    from concurrent.futures import ProcessPoolExecutor
+    cache and forgets them as they come).
 
-    size = max(1, min(MAX_CHUNK, -(-len(tasks) // (workers * 4))))
-    chunks = [tasks[start : start + size] for start in range(0, len(tasks), size)]
-    workers = min(workers, len(chunks))
+    While ``tasks`` is still being walked, chunks of growing size (``FIRST_CHUNK``, doubling up to ``MAX_CHUNK``)
+    go to the workers as they are found, as long as no more than two per worker wait; what is left when the walk
+    ends goes in chunks of a quarter of each worker's share of it (between ``FIRST_CHUNK`` and ``MAX_CHUNK``), so
+    the last chunks are small and the workers finish together. Fewer than two tasks: no pool at all."""
+    stream = iter(tasks)
+    buffer = list(itertools.islice(stream, 2))
+    if len(buffer) < 2:
+        yield from (_scan_one(*task, settings, catalog, record) for task in buffer)
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     initargs = (settings, catalog, record)
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=initargs) as pool:
-        for part in pool.map(_scan_chunk, chunks):  # map keeps submission order: deterministic output
-            yield from part
+        futures: list[Future[list[FileResult]]] = []
+
+        def submit(end: int) -> None:
+            chunk = [(str(path), tfvars, as_module) for path, tfvars, as_module in buffer[:end]]
+            del buffer[:end]
+            if futures:
+                futures.append(pool.submit(_scan_chunk, chunk))
+                return
+            # The workers fork at the first submit. Frozen, the parent's objects are left alone by the workers'
+            # cyclic collector, which would otherwise write to every one of them (and so copy their pages).
+            gc.freeze()
+            try:
+                futures.append(pool.submit(_scan_chunk, chunk))
+            finally:
+                gc.unfreeze()
+
+        size = check_at = FIRST_CHUNK
+        for task in stream:
+            buffer.append(task)
+            if len(buffer) < check_at:
+                continue
+            waiting = sum(1 for future in futures[-2 * workers :] if not future.done())
+            end = _cut(buffer, size)
+            if waiting < 2 * workers and end < len(buffer):  # the chunk's last folder is complete
+                submit(end)
+                size = min(2 * size, MAX_CHUNK)
+            check_at = len(buffer) + FIRST_CHUNK
+        while buffer:
+            submit(_cut(buffer, max(FIRST_CHUNK, min(MAX_CHUNK, len(buffer) // (workers * 4)))))
+        for future in futures:  # submission order: deterministic output
+            yield from future.result()

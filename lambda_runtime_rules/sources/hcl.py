@@ -268,6 +268,14 @@ def parse_hcl_body(text: str, file: str = "") -> Body:
     return _HclReader(text, file).body(_top_body(tree))
 
 
+def release_tree(file: str) -> None:
+    """Let go of the syntax tree a parse of ``file`` keeps for its unbuilt parts (see ``hcl_treesitter.release``):
+    called when the file's own scan is done."""
+    from . import hcl_treesitter
+
+    hcl_treesitter.release(file)
+
+
 PARSE_SECONDS = 10.0
 """Longest one parse may take. The ``hcl2`` grammar's string-literal pattern backtracks exponentially on an
 unclosed interpolation (``"python${(JJJJJJJJJJJJJJJJ\\"}"``: 16 characters, minutes); Terraform refuses such a
