@@ -112,6 +112,11 @@ def recording() -> Iterator[dict[str, str]]:
         del _RECORDERS[next(i for i, r in enumerate(_RECORDERS) if r is notes)]
 
 
+def recording_now() -> bool:
+    """Whether a ``recording()`` block is active: a reader's own cache may skip noting for nobody."""
+    return bool(_RECORDERS)
+
+
 def replay(notes: Mapping[str, str]) -> None:
     """Note again what an earlier, cached read noted (a reader's in-process cache hit)."""
     for recorder in _RECORDERS:

@@ -23,7 +23,7 @@ import dataclasses
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from . import files
@@ -119,11 +119,33 @@ def widen(subject: Subject, first: int, last: int) -> Subject:
 
 def _files_of(subject: Subject) -> list[str]:
     files = dict.fromkeys([subject.file])
-    for field in dataclasses.fields(subject):
-        values = getattr(subject, field.name)
-        if field.name != "suppressions" and isinstance(values, tuple):
+    for name in _field_names(type(subject)):
+        values = getattr(subject, name)
+        if isinstance(values, tuple):
             files.update(dict.fromkeys(v.file for v in values if getattr(v, "file", "")))
     return [f for f in files if f]
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A subject class's fields but ``suppressions`` (``dataclasses.fields`` builds its tuple on every call)."""
+    return tuple(field.name for field in dataclasses.fields(kind) if field.name != "suppressions")
+
+
+_WITHOUT: dict[str, tuple[int, int]] = {}  # path -> (mtime_ns, size) of a text a reader found no comment in
+_WITHOUT_SIZE = 4096
+
+
+def without_comments(path: str, mtime_ns: int, size: int, text: str) -> None:
+    """A reader that holds a file's text already (Terraform's folder reader) lets ``attach`` skip reading it
+    again: while the file keeps this modification time and size, it has no comment to look for. Its content is
+    noted for the result cache by that reader, so the cache misses nothing."""
+    if "lambda-runtime-rules" in text or ":skip=" in text:
+        _WITHOUT.pop(path, None)
+        return
+    if len(_WITHOUT) >= _WITHOUT_SIZE:
+        _WITHOUT.clear()
+    _WITHOUT[path] = (mtime_ns, size)
 
 
 _Found = tuple[tuple[Suppression, ...], dict[str, tuple[Suppression, ...]]]
@@ -134,6 +156,8 @@ def _comments(file: str, path: str) -> _Found:
         stat = os.stat(path)
     except OSError:
         files.kind(path)  # noted as missing for the result cache
+        return (), {}
+    if _WITHOUT.get(path) == (stat.st_mtime_ns, stat.st_size):
         return (), {}
     found, notes = _comments_cached(file, path, stat.st_mtime_ns, stat.st_size)
     files.replay(notes)

@@ -391,3 +391,23 @@ def test_module_folders_decided_from_the_workers_equal_the_parent_parse(corpus_d
     assert [(r.path, r.kind, r.error, r.findings) for r in now] == [
         (r.path, r.kind, r.error, r.findings) for r in before
     ]
+
+
+def test_a_folder_read_without_recording_is_read_again_for_the_cache(tmp_path: Path) -> None:
+    """A Terraform folder parsed while nothing records (``--no-cache``, a library call) keeps no notes; the
+    first read that records parses it again, so the cache entry still depends on every file of the folder."""
+    from lambda_runtime_rules import files
+    from lambda_runtime_rules.sources import terraform
+
+    (tmp_path / "main.tf").write_text('variable "x" {\n  default = "1"\n}\n', encoding="utf-8")
+    (tmp_path / "other.tf").write_text('locals {\n  y = 2\n}\n', encoding="utf-8")
+    terraform.clear_cache()
+    assert terraform.load_folder(str(tmp_path)).notes is None
+    with files.recording() as notes:
+        module = terraform.load_folder(str(tmp_path))
+    assert module.notes and {key.rsplit(os.sep, 1)[-1] for key in notes if key.startswith("f")} == {
+        "main.tf", "other.tf"
+    }
+    with files.recording() as again:  # a hit now replays them
+        assert terraform.load_folder(str(tmp_path)) is module
+    assert again == notes

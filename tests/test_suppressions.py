@@ -211,3 +211,22 @@ def test_a_comment_without_reason_is_named_in_the_finding(tmp_path: Path) -> Non
         capture_output=True, text=True, env=env, check=False,
     ).stdout  # fmt: skip
     assert "the lambda-runtime-rules:ignore comment on line 21 gives no reason, so it is not honoured" in out
+
+
+def test_a_comment_added_to_a_terraform_file_read_before_is_seen(tmp_path: Path) -> None:
+    """Terraform's reader tells ``attach`` which files hold no comment, so they are not read twice; a file
+    that gains one (a new size and modification time) is read again, in the same process."""
+    from lambda_runtime_rules.scan import scan_file
+
+    runtime = next(r.identifier for r in default_catalog() if r.block_update and r.block_update.year < 2020)
+    plain = f'resource "aws_lambda_function" "f" {{\n  runtime = "{runtime}"\n}}\n'
+    file = tmp_path / "main.tf"
+    file.write_text(plain, encoding="utf-8")
+    settings = Settings(as_of=dt.date(2026, 12, 1))
+    before = scan_file(file, settings, default_catalog())
+    assert [f.rule for f in before.findings] == ["EL1001"]
+    comment = "  # lambda-runtime-rules:ignore=EL1001:INC-7 retired\n"
+    file.write_text(plain.replace("{\n", "{\n" + comment, 1), encoding="utf-8")
+    os.utime(file, ns=(os.stat(file).st_atime_ns, os.stat(file).st_mtime_ns + 10**9))
+    after = scan_file(file, settings, default_catalog())
+    assert after.findings == []

@@ -259,7 +259,7 @@ class _Reader:
         for child in node.children:
             kind = child.type
             if kind == "attribute":
-                name, at = _unquote(self.text(child.children[0])), self.where(child)  # nothing precedes the name
+                name, at = _unquote(self.text(child.child(0))), self.where(child)  # nothing precedes the name
                 if lazy and level:
                     body.add(Attr(name, None, at, self.lazy(child, 0)))
                 else:
@@ -278,9 +278,12 @@ class _Reader:
     def block(self, node: Any, lazy: bool = False, level: int = 1) -> Block:
         words: list[str] = []
         inner_node = None
+        source = self.source
         for child in node.children:
             kind = child.type
-            if kind in ("identifier", "string_lit"):
+            if kind == "identifier":
+                words.append(source[child.start_byte : child.end_byte].decode("utf-8", "replace"))
+            elif kind == "string_lit":
                 words.append(_unquote(self.text(child)))
             elif kind == "body":
                 inner_node = child

@@ -19,6 +19,7 @@ every instance.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -28,6 +29,7 @@ from typing import Any, Optional, Union
 
 from .. import files
 from ..model import FunctionSubject, LayerSubject, PolicySubject, Value
+from ..suppressions import without_comments
 from . import hcl
 from .hcl import Body, Expr, SyntaxProblem, Where
 
@@ -92,7 +94,8 @@ class ModuleFolder:
     variables: dict[str, tuple[Optional[Expr], str]] = field(default_factory=dict)
     locals: dict[str, Expr] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict, compare=False)  # derived once per folder (provider regions)
-    notes: dict[str, str] = field(default_factory=dict, compare=False)  # what reading it noted (files.recording)
+    # What reading it noted (files.recording); None when nothing recorded the read.
+    notes: Optional[dict[str, str]] = field(default_factory=dict, compare=False)
 
     def blocks(self, kind: str) -> Iterator[tuple[str, hcl.Block]]:
         for file, body in self.files:
@@ -166,20 +169,26 @@ def load_folder(folder: str) -> ModuleFolder:
     listing = _listing(folder)
     key = (folder, listing)
     cached = _FOLDERS.get(key)
-    if cached is not None:
-        files.replay(cached.notes)
+    recording = files.recording_now()
+    if cached is not None and (cached.notes is not None or not recording):
+        if cached.notes:
+            files.replay(cached.notes)
         return cached
     module = ModuleFolder(folder)
-    with files.recording() as notes:
+    # What the read noted is kept only when someone records (the result cache): noting hashes every file read.
+    # A folder read without it is read again the first time someone does.
+    with files.recording() if recording else contextlib.nullcontext(None) as notes:
         files.note_listing(folder)
-        for name, _, _ in listing:
+        for name, mtime, size in listing:
             path = os.path.join(folder, name) if folder not in ("", ".") else name
             lower = name.lower()
             try:
-                body = parse_file(path)
+                text = _read_text(path)
+                body = parse_file(path, text)
             except TerraformError as exc:
                 module.errors[path] = str(exc)
                 continue
+            without_comments(path, mtime, size, text)
             if lower.endswith(TFVARS_SUFFIXES):
                 module.tfvars.append((path, body))
             else:
