@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lambda_runtime_rules import loader
 from lambda_runtime_rules.loader import DictNode, ListNode, LoadError, StrNode, load_file, load_text, position
@@ -252,3 +254,22 @@ def test_keep_types_still_refuses_malformed_json_inside_a_skipped_resource() -> 
     text = '{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"x": tru}}}}'
     with pytest.raises(LoadError, match="line 1"):
         load_text(text, "t.json", keep_types={"AWS::Lambda::Function"})
+
+
+_SCALAR_SPELLINGS = st.sampled_from(
+    ["", "~", "null", "Null", "yes", "No", "on", "OFF", "true", "1", "-1_000", "0x1F", "0o17", "017", "1e5", "1.5e+3",
+     ".inf", "-.Inf", ".nan", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "<<", "=", "12:30:00", "+12", "0b101"]
+)
+
+
+@given(st.one_of(_SCALAR_SPELLINGS, st.text(max_size=12)), st.booleans(), st.booleans())
+def test_the_lean_resolver_tags_every_scalar_as_pyyaml_does(value: str, plain: bool, quoted: bool) -> None:
+    """``yaml_reader``'s loader replaces PyYAML's ``resolve`` (called for every node) with a leaner one."""
+    import yaml
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    from lambda_runtime_rules.yaml_reader import _Loader
+
+    ours, theirs = _Loader(""), yaml.SafeLoader("")
+    for kind, text in ((ScalarNode, value), (SequenceNode, None), (MappingNode, None)):
+        assert ours.resolve(kind, text, (plain, quoted)) == theirs.resolve(kind, text, (plain, quoted))
