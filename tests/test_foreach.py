@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lambda_runtime_rules import cli
@@ -259,6 +259,7 @@ _loop = st.one_of(
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_loop, _node, st.sampled_from(["AWS::LanguageExtensions", ["AWS::LanguageExtensions"], None, 3]))
+@example(["N", [None], {"\n": None}], None, "AWS::LanguageExtensions")  # a generated key with a newline
 def test_any_loop_shape_never_raises(loop: Any, parameter: Any, transform: Any) -> None:
     template = {"Transform": transform, "Parameters": {"P": parameter},
                 "Resources": {"Fn::ForEach::L": loop, "Fn::ForEach::Deep": ["N", ["a"], {"Fn::ForEach::L": loop}]}}

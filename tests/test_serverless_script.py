@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lambda_runtime_rules.loader import position
@@ -283,8 +283,10 @@ def _js(value: object) -> str:
     return json.dumps(value)
 
 
+# Integers JavaScript writes exactly: past 2**53 a number literal is the nearest double, as the reader reads it.
+_JS_INTEGERS = st.integers(min_value=-(2**53), max_value=2**53)
 _JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=10) | st.sampled_from(["python3.8", "arm64"]),
+    st.none() | st.booleans() | _JS_INTEGERS | st.text(max_size=10) | st.sampled_from(["python3.8", "arm64"]),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
     max_leaves=12,
 )
@@ -292,6 +294,7 @@ _JSON = st.recursive(
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_JSON, _JSON)
+@example(None, 2**53)
 def test_any_literal_object_reads_back_as_written(provider: object, functions: object) -> None:
     config = {"service": "s", "provider": provider, "functions": functions}
     document, problem = read_text(f"export default {_js(config)};\n", "serverless.ts", True)

@@ -38,6 +38,7 @@ from typing import Any, Optional, Union
 
 from ..loader import StrNode, position
 from ..model import FunctionSubject, LayerSubject, PolicySubject, Value
+from ..nodes import FILE_ATTRIBUTE
 
 __all__ = [
     "FUNCTION_TYPE",
@@ -61,8 +62,6 @@ _MAX_DEPTH = 16
 _MAX_STEPS = 256
 _INCLUDE_SUFFIXES = (".yml", ".yaml", ".json")
 _SCRIPT_SUFFIXES = (".js", ".cjs", ".mjs", ".ts", ".cts", ".mts")
-FILE_ATTRIBUTE = "lrr_file"
-"""The attribute naming the file a node was read from, set on every node of an included or imported file."""
 
 
 class Unresolved:
