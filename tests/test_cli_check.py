@@ -568,3 +568,35 @@ def test_progress_total_comes_from_the_walk(tmp_path: Path) -> None:
     results = check_files(walk_files([str(tmp_path)]), Settings(as_of=dt.date.fromisoformat(AS_OF)),
                           default_catalog(), jobs=2, progress=bar)
     assert bar.total == len(results) == 12 and bar.done == 12
+
+
+def test_a_few_files_get_a_chunk_each_and_no_more_workers_than_chunks(tmp_path: Path, monkeypatch) -> None:
+    """A hook's three big templates with ``--jobs 8``: three chunks of one file, three workers (not eight idle
+    ones); a Terraform folder stays in one chunk; the results in order."""
+    import concurrent.futures
+
+    started: list[int] = []
+    chunks: list[int] = []
+
+    class Spy(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, max_workers: int, **kwargs: object) -> None:
+            started.append(max_workers)
+            super().__init__(max_workers=max_workers, **kwargs)  # type: ignore[arg-type]
+
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            chunks.append(len(args[0]))
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Spy)
+    _tree(tmp_path, 1, 2)  # f0.tf, template.yaml, variables.tf: one folder with Terraform, one chunk
+    files = iter_files([str(tmp_path)])
+    results = check_files(files, Settings(as_of=dt.date.fromisoformat(AS_OF)), default_catalog(), jobs=8)
+    assert started == [1] and chunks == [3]
+    assert [r.path for r in results] == [str(f) for f in files]
+    started.clear()
+    chunks.clear()
+    templates = [tmp_path / f"t{i}.yaml" for i in range(3)]
+    for template in templates:
+        template.write_text((tmp_path / "svc000" / "template.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    results = check_files(templates, Settings(as_of=dt.date.fromisoformat(AS_OF)), default_catalog(), jobs=8)
+    assert started == [3] and chunks == [1, 1, 1] and all(r.findings for r in results)

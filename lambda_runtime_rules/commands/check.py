@@ -420,23 +420,23 @@ def _scan_chunk(chunk: list[tuple[str, VarFiles, bool]]) -> list[FileResult]:
     return [_scan_one(Path(path), tfvars, as_module, settings, catalog, record) for path, tfvars, as_module in chunk]
 
 
-def _cut(tasks: Sequence[Task], size: int) -> int:
-    """Where a chunk of about ``size`` tasks from the start of ``tasks`` ends: not inside a folder with Terraform
-    files, unless that would make it four times ``size``. Every Terraform file is evaluated with its whole
-    folder, so a folder split between two workers is parsed by both; in one chunk, the worker's folder cache
-    parses it once."""
-    end = min(size, len(tasks))
-    if end == 0 or end == len(tasks):
+def _cut(tasks: Sequence[Task], size: int, start: int = 0) -> int:
+    """Where a chunk of about ``size`` tasks from ``start`` ends (an index of ``tasks``): not inside a folder with
+    Terraform files, unless that would make it four times ``size``. Every Terraform file is evaluated with its
+    whole folder, so a folder split between two workers is parsed by both; in one chunk, the worker's folder
+    cache parses it once."""
+    end = min(start + size, len(tasks))
+    if end == start or end == len(tasks):
         return end
     folder = tasks[end - 1][0].parent
     if folder != tasks[end][0].parent:
         return end
-    start = end - 1  # the walk lists a folder's files together: its part of this chunk is the chunk's tail
-    while start > 0 and tasks[start - 1][0].parent == folder:
-        start -= 1
-    if not any(is_terraform(path) for path, _, _ in tasks[start:end]):
+    first = end - 1  # the walk lists a folder's files together: its part of this chunk is the chunk's tail
+    while first > start and tasks[first - 1][0].parent == folder:
+        first -= 1
+    if not any(is_terraform(path) for path, _, _ in tasks[first:end]):
         return end
-    limit = min(4 * size, len(tasks))
+    limit = min(start + 4 * size, len(tasks))
     while end < limit and tasks[end][0].parent == folder:
         end += 1
     return end
@@ -453,9 +453,10 @@ def _scan_parallel(
     cache and forgets them as they come).
 
     While ``tasks`` is still being walked, chunks of growing size (``FIRST_CHUNK``, doubling up to ``MAX_CHUNK``)
-    go to the workers as they are found, as long as no more than two per worker wait; what is left when the walk
-    ends goes in chunks of a quarter of each worker's share of it (between ``FIRST_CHUNK`` and ``MAX_CHUNK``), so
-    the last chunks are small and the workers finish together. Fewer than two tasks: no pool at all."""
+    go to the workers as they are found, as long as no more than two per worker wait. What is left when the walk
+    ends goes in chunks of a quarter of each worker's share of it (at most ``MAX_CHUNK``, at least one file), so
+    the last chunks are small and the workers finish together; a run whose walk ends first (a hook's few files)
+    gets no more workers than chunks. Fewer than two tasks: no pool at all."""
     stream = iter(tasks)
     buffer = list(itertools.islice(stream, 2))
     if len(buffer) < 2:
@@ -463,24 +464,27 @@ def _scan_parallel(
         return
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    initargs = (settings, catalog, record)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=initargs) as pool:
-        futures: list[Future[list[FileResult]]] = []
+    pool: ProcessPoolExecutor | None = None
+    futures: list[Future[list[FileResult]]] = []
 
-        def submit(end: int) -> None:
-            chunk = [(str(path), tfvars, as_module) for path, tfvars, as_module in buffer[:end]]
-            del buffer[:end]
-            if futures:
-                futures.append(pool.submit(_scan_chunk, chunk))
-                return
-            # The workers fork at the first submit. Frozen, the parent's objects are left alone by the workers'
-            # cyclic collector, which would otherwise write to every one of them (and so copy their pages).
-            gc.freeze()
-            try:
-                futures.append(pool.submit(_scan_chunk, chunk))
-            finally:
-                gc.unfreeze()
+    def submit(end: int, most: int) -> None:
+        """The first ``end`` tasks of the buffer as one chunk; the first chunk starts ``most`` workers."""
+        nonlocal pool
+        chunk = [(str(path), tfvars, as_module) for path, tfvars, as_module in buffer[:end]]
+        del buffer[:end]
+        if pool is not None:
+            futures.append(pool.submit(_scan_chunk, chunk))
+            return
+        # The workers fork at the first submit. Frozen, the parent's objects are left alone by the workers'
+        # cyclic collector, which would otherwise write to every one of them (and so copy their pages).
+        gc.freeze()
+        try:
+            pool = ProcessPoolExecutor(max_workers=most, initializer=_init_worker, initargs=(settings, catalog, record))
+            futures.append(pool.submit(_scan_chunk, chunk))
+        finally:
+            gc.unfreeze()
 
+    try:
         size = check_at = FIRST_CHUNK
         for task in stream:
             buffer.append(task)
@@ -489,10 +493,17 @@ def _scan_parallel(
             waiting = sum(1 for future in futures[-2 * workers :] if not future.done())
             end = _cut(buffer, size)
             if waiting < 2 * workers and end < len(buffer):  # the chunk's last folder is complete
-                submit(end)
+                submit(end, workers)
                 size = min(2 * size, MAX_CHUNK)
             check_at = len(buffer) + FIRST_CHUNK
-        while buffer:
-            submit(_cut(buffer, max(FIRST_CHUNK, min(MAX_CHUNK, len(buffer) // (workers * 4)))))
+        cuts = [0]  # the rest, cut in shrinking chunks
+        while cuts[-1] < len(buffer):
+            left = len(buffer) - cuts[-1]
+            cuts.append(_cut(buffer, max(1, min(MAX_CHUNK, -(-left // (workers * 4)))), cuts[-1]))
+        for first, end in zip(cuts, cuts[1:]):
+            submit(end - first, min(workers, len(cuts) - 1))
         for future in futures:  # submission order: deterministic output
             yield from future.result()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
