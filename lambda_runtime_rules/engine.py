@@ -14,7 +14,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from .catalog import Catalog, Runtime
-from .model import Finding, FunctionSubject, LayerSubject, PolicySubject, Statement, Subject, Value
+from .model import Finding, FunctionSubject, LayerSubject, PolicySubject, Statement, Subject, Value, single_line
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -276,16 +276,9 @@ class _Collector:
                 expired = exemption
         if expired is not None:
             message += f" (the exception for {self.subject.resource} expired on {expired.expires})"
-        finding = Finding(rule, self.subject.resource, line, column, _one_line(message), file, runtime)
+        finding = Finding(rule, self.subject.resource, line, column, single_line(message), file, runtime)
         if finding not in self.findings:
             self.findings.append(finding)
-
-
-def _one_line(text: str) -> str:
-    """Messages are one line in every output: a newline in a logical ID or value is shown escaped."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def _strings(values: Iterable[Value]) -> list[Value]:

@@ -171,3 +171,11 @@ class Finding:
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.rule, self.message)
+
+
+def single_line(text: str) -> str:
+    """Messages and problems are one line in every output: a newline (any unprintable character) in a logical ID,
+    a generated key or a value is shown escaped."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)

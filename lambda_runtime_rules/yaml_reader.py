@@ -18,7 +18,10 @@ from .nodes import MAX_ALIAS_EXPANSION, DictNode, ListNode, LoadError, StrNode
 
 _T = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
-_SEQ, _MAP = _T + "seq", _T + "map"
+_SEQ, _MAP, _MERGE = _T + "seq", _T + "map", _T + "merge"
+_SAFE = SafeConstructor()
+_BOOL_VALUES = SafeConstructor.bool_values
+_IN_PROGRESS = object()
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _IMPLICIT = {first: tuple(pairs) for first, pairs in _BaseLoader.yaml_implicit_resolvers.items()}
@@ -37,10 +40,6 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                         return tag  # type: ignore[no-any-return]
             return _STR
         return _SEQ if kind is SequenceNode else _MAP
-_MERGE = _T + "merge"
-_SAFE = SafeConstructor()
-_BOOL_VALUES = SafeConstructor.bool_values
-_IN_PROGRESS = object()
 
 
 def load_yaml(text: str, keep_types: Collection[str] | None = None, every_document: bool = False) -> object:

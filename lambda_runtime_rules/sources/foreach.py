@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..loader import DictNode, ListNode, StrNode, position
+from ..model import single_line
 
 __all__ = ["LANGUAGE_EXTENSIONS", "MAX_GENERATED", "Expansion", "expand", "uses_language_extensions"]
 
@@ -241,8 +242,7 @@ class _Walker:
         return [(part.strip(), chosen) for part in chosen.split(",")], ""
 
     def _problem(self, key: object, text: str) -> None:
-        if not text.isprintable():  # a generated key may hold a newline: a problem stays one line
-            text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+        text = single_line(text)  # a generated key may hold a newline
         line = position(key)[0]
         problem = f"{self.file}:{line}: {text}" if line else f"{self.file}: {text}"
         if problem not in self.problems:  # one line per place and problem, however often a loop reaches it
