@@ -20,7 +20,6 @@ values are taken from Checkov's own ``conf``, where its graph has already resolv
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import sys
 from collections import OrderedDict
@@ -34,6 +33,7 @@ from checkov.common.util.var_utils import is_terraform_variable_dependent
 from . import baseline
 from .catalog import Catalog, CatalogError, stale_catalog_notice
 from .catalog import load as load_catalog
+from .checkov_log import quiet_log_stream, quiet_result_lines
 from .checkov_sarif import Detail
 from .engine import evaluate
 from .gcpause import gc_paused
@@ -152,7 +152,6 @@ def _from_presence(subject: Subject, present: set[str]) -> Resolved:
 
 # ------------------------------------------------------------------------------------ settings, catalog
 
-_LOGGER = "lambda_runtime_rules.checks"  # our checks' logger in Checkov (see quiet_result_lines)
 _context_cache: dict[tuple[object, ...], Optional[tuple[Settings, Catalog]]] = {}
 # Asked once per check per resource: a few dictionary lookups, not a walk over the whole environment.
 _ENV_NAMES = (*ENV_VARS.values(), CONFIG_ENV)
@@ -679,23 +678,6 @@ def _sls_subject(conf: dict[Any, Any], section: str, file: Optional[str]) -> Opt
 # -------------------------------------------------------------------------------------------- checks
 
 
-def quiet_result_lines(check: Any) -> None:
-    """Give the check this package's logger, which keeps Checkov's per-result DEBUG line out of Checkov's log
-    unless Checkov itself logs at DEBUG.
-
-    Checkov's ``BaseCheck.run`` logs one DEBUG line per check per resource through ``check.logger`` (named after
-    the class's module: ``abc`` for classes made by ``type()`` under ``ABCMeta``), and Checkov keeps every DEBUG
-    line of a run in memory whatever ``LOG_LEVEL`` says: a log stream per framework worker, sent whole to the
-    parent process. Those lines were a third of what our checks added to that stream, and the stream is most of
-    the memory our checks cost a Checkov run. The verdicts are in the report; with ``LOG_LEVEL=DEBUG`` (someone
-    debugging Checkov) the lines stay.
-    """
-    logger = logging.getLogger(_LOGGER)
-    if os.environ.get("LOG_LEVEL", "").strip().upper() != "DEBUG":
-        logger.setLevel(logging.INFO)
-    check.logger = logger
-
-
 class _Evaluation:
     """Subject and findings of the resource checked last: its checks run back to back."""
 
@@ -1002,6 +984,7 @@ def register(*frameworks: str) -> None:
     from .checkov_sarif import install
 
     install()
+    quiet_log_stream([_check_name(spec) for spec in RULES])
     policies = policies_judged()
     for framework in frameworks or FRAMEWORKS:
         make_checks(framework, policies=policies)
