@@ -4,10 +4,10 @@ Checkov sets its root logger to DEBUG whatever ``LOG_LEVEL`` says and keeps ever
 (``checkov.logging_init.log_stream``, a ``StringIO`` behind a root handler; kept for ``--support`` uploads). Each
 framework worker sends its stream whole to the parent process, which holds it at up to 4 bytes a character and
 needs several times that while unpickling it. For every call of every check on every resource Checkov writes
-about 1,000 characters there: five lines from its run filter (``should_run_check``), "Running check", the result
+about 1,000 characters there: three lines from its run filter (``should_run_check``), "Running check", the result
 (``BaseCheck.run``) and "Secret was not saved" (``omit_secret_value_from_checks``). On the corpus our checks get
-about 11,000 calls, so those lines were nearly all of the memory, and much of the CPU, that adding our checks
-cost a Checkov run (issue 13).
+about 11,000 calls, so those lines were nearly all of the memory that adding our checks cost a Checkov run
+(issue 13), and some of the CPU.
 
 The lines say nothing the report does not: which check ran on which file, and its verdict. So unless Checkov
 itself logs at DEBUG (``LOG_LEVEL=DEBUG``, someone debugging a run, who then sees every line as before), the
