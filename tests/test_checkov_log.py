@@ -88,6 +88,31 @@ def test_our_calls_leave_no_line_and_others_keep_theirs(stream):
     assert stream.getvalue() == kept
 
 
+def test_a_run_that_names_our_checks_keeps_every_line_of_the_others(stream):
+    ours = next(check for check in adapter.make_checks("cloudformation") if check.id == "CKV_LRR_1001")
+    runner_filter = RunnerFilter(framework=["cloudformation"], checks=["CKV2_CUSTOM_1", "CKV_LRR_1001"],
+                                 skip_checks=["CKV_LRR_1002"])
+    stream.seek(0)
+    stream.truncate()
+    _calls(ours, runner_filter)
+    assert stream.getvalue() == ""
+    _calls(_other_check(), runner_filter)
+    assert stream.getvalue().count("\n") == 5, stream.getvalue()  # the run filter's three, Running, Secret
+
+
+def should_run_check(check_id: str) -> None:
+    """Named as Checkov's run filter, with reworded lines: the filter goes by the check in the frame."""
+    logging.debug("deciding: %s", "the check")
+    logging.debug(f"verdict for {check_id}: run")
+
+
+def test_the_run_filter_is_judged_by_its_frame_not_its_wording(stream):
+    should_run_check("CKV_LRR_1001")
+    assert stream.getvalue() == ""
+    should_run_check("CKV_AWS_1")
+    assert stream.getvalue() == "[DEBUG]  deciding: the check\n[DEBUG]  verdict for CKV_AWS_1: run\n"
+
+
 def test_a_line_that_only_mentions_our_id_elsewhere_is_kept(stream):
     logging.getLogger("checkov.x").debug("skip comment for CKV_LRR_1001 found in t.yaml")
     logging.getLogger("checkov.x").warning("Running check: Lambda runtime is update-blocked (EL1001) on file t")
