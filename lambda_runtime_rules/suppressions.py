@@ -40,6 +40,9 @@ _OWN = re.compile(
 )
 _CHECKOV = re.compile(r"(?:checkov|bridgecrew):skip= *(?P<id>[A-Za-z_\d]+)(?::(?P<reason>[^\n]+))?")
 _TF_RESOURCE = re.compile(r'^resource\s+"(?P<type>[^"]+)"\s+"(?P<name>[^"]+)"\s*\{')
+# Every comment the readers below honour holds one of these: a text without them has none to read.
+_MARKERS = ("lambda-runtime-rules", ":skip=")
+_MARKER_BYTES = tuple(marker.encode() for marker in _MARKERS)
 _YAML_KEY = re.compile(r"""^(?P<indent> *)(?P<key>"[^"]*"|'[^']*'|[^\s#'"][^:#]*?)\s*:(?:\s|$)""")
 # Checkov's sections whose children are resources, and the prefix of our subjects' names for them.
 _YAML_SECTIONS = {"Resources": "", "functions": "functions.", "layers": "layers."}
@@ -140,12 +143,18 @@ def without_comments(path: str, mtime_ns: int, size: int, text: str) -> None:
     """A reader that holds a file's text already (Terraform's folder reader) lets ``attach`` skip reading it
     again: while the file keeps this modification time and size, it has no comment to look for. Its content is
     noted for the result cache by that reader, so the cache misses nothing."""
-    if "lambda-runtime-rules" in text or ":skip=" in text:
+    if _may_hold_comments(text):
         _WITHOUT.pop(path, None)
         return
     if len(_WITHOUT) >= _WITHOUT_SIZE:
         _WITHOUT.clear()
     _WITHOUT[path] = (mtime_ns, size)
+
+
+def _may_hold_comments(text: str | bytes) -> bool:
+    """Whether a file's text (or bytes) may hold a comment this module honours (see ``_MARKERS``)."""
+    markers: tuple[Any, ...] = _MARKERS if isinstance(text, str) else _MARKER_BYTES
+    return any(marker in text for marker in markers)
 
 
 _Found = tuple[tuple[Suppression, ...], dict[str, tuple[Suppression, ...]]]
@@ -176,7 +185,7 @@ def _read_comments(file: str, path: str) -> _Found:
         data = files.read_bytes(path)  # regular files only, within the size cap
     except files.FileProblem:
         return (), {}
-    if b"lambda-runtime-rules" not in data and b":skip=" not in data:  # most files: nothing to read
+    if not _may_hold_comments(data):  # most files: nothing to read
         return (), {}
     lines = data.decode("utf-8", errors="replace").splitlines()
     return tuple(own_comments(lines, file)), checkov_skips(lines, file)
