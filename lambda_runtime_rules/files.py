@@ -56,14 +56,21 @@ def _read(path: str | os.PathLike[str], limit: int) -> bytes:
             raise FileProblem("cannot read: not a regular file (a pipe, socket or device)")
         if info.st_size > limit:
             raise FileProblem(too_big(info.st_size, limit))
-        chunks = []
-        remaining = limit + 1
-        while remaining > 0:
-            chunk = os.read(descriptor, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
+        # One read of the size fstat gave and one byte more: a regular file that returns less is at its end, so
+        # a file is read in one call with a buffer of its size (every file of a warm cached run is read to be
+        # hashed, and a 1 MiB buffer per read cost more than the read). A file that has more than fstat said
+        # (it grew, or /proc's files, which say 0) is read on to its end or the limit, as before.
+        wanted = min(info.st_size + 1, limit + 1)
+        chunk = os.read(descriptor, wanted)
+        chunks = [chunk]
+        remaining = limit + 1 - len(chunk)
+        if len(chunk) == wanted:
+            while remaining > 0:
+                chunk = os.read(descriptor, min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
     except OSError as exc:
         raise FileProblem(f"cannot read: {exc.strerror or exc}") from None
     finally:
@@ -97,8 +104,12 @@ _RECORDERS: list[dict[str, str]] = []
 
 
 def digest(data: bytes) -> str:
-    """A file's content as a short hex digest (BLAKE2b, 128 bits: faster than SHA-256 in CPython)."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """A file's content as a short hex digest: SHA-256's first 128 bits.
+
+    SHA-256 rather than BLAKE2b: OpenSSL computes it with the CPU's SHA instructions (x86 since 2017-2019, every
+    64-bit ARM server and Apple chip), and hashing the corpus's 3.3 MB took 1.8 ms against 2.5 ms for CPython's
+    own BLAKE2b, on the machine this was measured on; a warm cached run is mostly hashing."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 @contextmanager

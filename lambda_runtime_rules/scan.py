@@ -82,14 +82,12 @@ def is_candidate(path: Path) -> bool:
     name = path.name.lower()
     if name.endswith(YAML_SUFFIXES + JSON_SUFFIXES + TERRAFORM_SUFFIXES + TFVARS_SUFFIXES):
         return True
-    from .sources.dockerfile import is_dockerfile
-    from .sources.serverless_script import is_config_script
+    from .sources import names  # by name only: a walk imports none of the readers
 
-    if is_dockerfile(path) or is_config_script(path):
+    if names.is_dockerfile(path) or names.is_config_script(path):
         return True
-    from .sources import cdk  # CDK app source: a candidate only when it mentions the CDK's Lambda module
-
-    return cdk.is_source(path) and cdk.mentions_file(path)
+    # CDK app source: a candidate only when it mentions the CDK's Lambda module
+    return names.is_cdk_source(path) and names.mentions_file(path)
 
 
 def is_jsonc_config(path: Path) -> bool:
@@ -176,9 +174,9 @@ def _generated_source(candidate: Path, top: Path, name: str) -> bool:
     """Source under build output or dependencies (cdk.out assets, dist/, target/): not the user's CDK app.
 
     ``name``: the candidate's file name, which alone says whether it is source (no Path work per file)."""
-    from .sources import cdk
+    from .sources import names
 
-    return cdk.is_source(name) and not cdk.SKIP_DIRS.isdisjoint(candidate.relative_to(top).parts[:-1])
+    return names.is_cdk_source(name) and not names.CDK_SKIP_DIRS.isdisjoint(candidate.relative_to(top).parts[:-1])
 
 
 def module_folders(files: Sequence[Path]) -> frozenset[str]:
@@ -266,21 +264,26 @@ def load_subjects(
 
 
 def _load_code(path: Path, display: str) -> tuple[str, list[Subject]] | None:
-    """A Dockerfile, CDK app source or a Serverless script, by its name; None when it is none of them."""
-    from .sources import dockerfile, serverless_script
+    """A Dockerfile, CDK app source or a Serverless script, by its name; None when it is none of them. Only the
+    reader the name calls for is imported."""
+    from .sources import names
 
-    if dockerfile.is_dockerfile(path):  # the FROM of a container-image function
+    if names.is_dockerfile(path):  # the FROM of a container-image function
+        from .sources import dockerfile
+
         try:
             return _complete("dockerfile", list(dockerfile.load(path)), [])
         except FileProblem as exc:
             raise InputError(f"{display}: {exc}") from None
-    from .sources import cdk
+    if names.is_cdk_source(path) and not names.is_config_script(path):  # CDK app source: parsed, never run
+        from .sources import cdk
 
-    if cdk.is_source(path) and not serverless_script.is_config_script(path):  # CDK app source: parsed, never run
         kind, found, problems = cdk.load(display)
-        if kind or problems or not serverless_script.is_script(path):
+        if kind or problems or not names.is_script(path):
             return _complete(kind, found, problems)
-    if serverless_script.is_script(path):  # serverless.ts / .js: read statically, never run
+    if names.is_script(path):  # serverless.ts / .js: read statically, never run
+        from .sources import serverless_script
+
         return _complete(*serverless_script.load(display))
     return None
 

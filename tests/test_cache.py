@@ -6,6 +6,7 @@ a run without the cache says: a stale verdict would show as a difference.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -15,6 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lambda_runtime_rules import cli, files
 from lambda_runtime_rules.cache import FORMAT, KEEP_DAYS, ResultCache
@@ -411,3 +414,121 @@ def test_a_folder_read_without_recording_is_read_again_for_the_cache(tmp_path: P
     with files.recording() as again:  # a hit now replays them
         assert terraform.load_folder(str(tmp_path)) is module
     assert again == notes
+
+
+def test_an_entry_notes_what_else_was_read_never_the_file_itself(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file's own reads are its content, which is in the key; an include is noted and checked again."""
+    (project / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: ${file(./runtime.yml):value}\nfunctions:\n"
+        "  hello:\n    handler: h.main\n",
+        encoding="utf-8",
+    )
+    (project / "runtime.yml").write_text(f"value: {NEW}\n", encoding="utf-8")
+    (project / "t.yaml").write_text(_template(OLD), encoding="utf-8")
+    cache = tmp_path / "cache"
+    _run(capsys, cache, "serverless.yml", "t.yaml")
+    notes = [json.loads(data)["notes"] for data in _entries(cache)]
+    noted = {name.partition(":")[2] for entry in notes for name in entry}
+    assert noted == {str(project / "runtime.yml")}  # read, and probed
+
+
+def test_a_warm_run_on_the_same_day_writes_nothing(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "t.yaml").write_text(_template(OLD), encoding="utf-8")
+    cache = tmp_path / "cache"
+    truth = _run(capsys, cache, "t.yaml")
+    before = _database(cache).read_bytes()
+    assert _run(capsys, cache, "t.yaml") == truth
+    assert _database(cache).read_bytes() == before
+
+
+def test_lookups_in_batches_keep_the_order_duplicates_and_misses(tmp_path: Path) -> None:
+    """More keys than one statement binds (500), a key asked twice, and keys never stored."""
+    cache = ResultCache(tmp_path, "run")
+    for index in range(1203):
+        cache.put(f"k{index}", FileResult(f"f{index}.yaml", kind="cloudformation", error=f"e{index}"), {})
+    cache.flush()
+    served = ResultCache(tmp_path, "run")
+    asked = [f"k{index}" for index in range(1202, -1, -3)] + ["k7", "missing", "k7", "k1203"]
+    results = served.get_many([(key, Path(f"asked-{key}.yaml")) for key in asked])
+    for key, result in zip(asked, results):
+        if key in ("missing", "k1203"):
+            assert result is None
+        else:
+            assert result is not None and (result.path, result.error) == (f"asked-{key}.yaml", f"e{key[1:]}")
+    assert (served.hits, served.misses) == (len(asked) - 2, 2)
+    served.close()
+    cache.close()
+
+
+_GOOD_ENTRY = {
+    "notes": {},
+    "result": {
+        "kind": "cloudformation", "error": "", "module_error": "", "builds": ["/b/Dockerfile"],
+        "regions": ["eu-west-1"], "calls": [], "findings": [["EL1001", "Fn", 6, 7, "m", "t.yaml", "r"]],
+    },
+}
+
+
+def _with(path: tuple[object, ...], value: object) -> dict[str, object]:
+    """``_GOOD_ENTRY`` with the value at ``path`` replaced."""
+    entry = json.loads(json.dumps(_GOOD_ENTRY))
+    place = entry
+    for step in path[:-1]:
+        place = place[step]
+    place[path[-1]] = value
+    return entry
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        _with(("result", "findings", 0, 2), True),  # a bool is no line number
+        _with(("result", "findings", 0, 3), 7.0),
+        _with(("result", "findings", 0, 0), None),
+        _with(("result", "findings", 0), ["EL1001", "Fn", 6, 7, "m", "t.yaml"]),
+        _with(("result", "findings", 0), {"rule": "EL1001"}),
+        _with(("result", "findings"), "EL1001"),
+        _with(("result", "builds"), "/b/Dockerfile"),  # a string is no list of paths
+        _with(("result", "regions"), [["eu-west-1"]]),
+        _with(("result", "calls"), {"x": 1}),
+        _with(("result", "kind"), 1),
+        _with(("result", "module_error"), None),
+        _with(("result",), []),
+        _with(("notes",), ["k:/x"]),
+        _with(("notes",), {"k:/x": 1}),
+    ],
+)
+def test_every_foreign_shape_of_an_entry_is_a_miss(tmp_path: Path, entry: dict[str, object]) -> None:
+    cache = ResultCache(tmp_path, "run")
+    cache.put("good", FileResult("t.yaml"), {})
+    cache.put("bad", FileResult("t.yaml"), {})
+    cache.flush()
+    with sqlite3.connect(_database(tmp_path)) as db:
+        db.execute("UPDATE entries SET data = ? WHERE key = 'good'", (json.dumps(_GOOD_ENTRY).encode(),))
+        db.execute("UPDATE entries SET data = ? WHERE key = 'bad'", (json.dumps(entry).encode(),))
+    good, bad = ResultCache(tmp_path, "run").get_many([("good", Path("t.yaml")), ("bad", Path("t.yaml"))])
+    assert good is not None and bad is None
+    assert [(f.rule, f.line, f.column) for f in good.findings] == [("EL1001", 6, 7)]
+    assert (good.builds, good.regions, good.calls) == ({"/b/Dockerfile"}, {"eu-west-1"}, frozenset())
+    cache.close()
+
+
+@given(data=st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_stored_json_is_served_or_a_miss_never_an_exception(tmp_path: Path, data: object) -> None:
+    cache = ResultCache(tmp_path, "fuzz")
+    with contextlib.closing(cache):
+        cache.put("k", FileResult("t.yaml"), {})
+        cache.flush()
+        with sqlite3.connect(_database(tmp_path)) as db:
+            db.execute("UPDATE entries SET data = ?", (json.dumps(data).encode(),))
+        result = ResultCache(tmp_path, "fuzz").get("k", Path("t.yaml"))
+        assert result is None or isinstance(result, FileResult)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -58,11 +59,11 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stder
 """
 
 
-def _check(template: Path, tmp_path: Path) -> tuple[int, list[str], set[str]]:
-    """Exit code, the findings' lines, and every module loaded, of a fresh ``check``."""
+def _check(*args: str | Path, tmp_path: Path) -> tuple[int, list[str], set[str]]:
+    """Exit code, the findings' lines, and every module loaded, of a fresh ``check`` of ``args`` (a template)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAMBDA_RUNTIME_RULES_") or k.endswith("_CACHE_DIR")}
     out = subprocess.run(
-        [sys.executable, "-c", _PROBE, "check", "--as-of", AS_OF, "--no-progress", str(template)],
+        [sys.executable, "-c", _PROBE, "check", "--as-of", AS_OF, "--no-progress", *map(str, args)],
         capture_output=True,
         text=True,
         env=env,
@@ -83,13 +84,13 @@ def _loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
 
 
 def test_json_template_check_imports_no_yaml_and_no_other_reader(tmp_path):
-    code, findings, modules = _check(JSON_TEMPLATE, tmp_path)
+    code, findings, modules = _check(JSON_TEMPLATE, tmp_path=tmp_path)
     assert (code, _where(findings)) == (1, [f"{JSON_TEMPLATE}:7:20: EL1001", f"{JSON_TEMPLATE}:17:32: WL4001"])
     assert _loaded(modules, (*NEVER, "yaml", "lambda_runtime_rules.yaml_reader", "difflib")) == []
 
 
 def test_yaml_template_check_imports_yaml_and_nothing_else_it_does_not_need(tmp_path):
-    code, findings, modules = _check(YAML_TEMPLATE, tmp_path)
+    code, findings, modules = _check(YAML_TEMPLATE, tmp_path=tmp_path)
     assert (code, _where(findings)) == (
         1,
         [f"{YAML_TEMPLATE}:10:14: WL1003", f"{YAML_TEMPLATE}:31:26: EL3003", f"{YAML_TEMPLATE}:31:26: WL3002"],
@@ -102,7 +103,7 @@ def test_unknown_runtime_still_gets_its_hint_with_difflib_imported_on_demand(tmp
     template = tmp_path / "stack.json"
     text = json.dumps({"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "nodejs22.z"}}}})
     template.write_text(text, encoding="utf-8")
-    code, findings, modules = _check(template, tmp_path)
+    code, findings, modules = _check(template, tmp_path=tmp_path)
     assert (code, _where(findings)) == (0, [f"{template}:1:{text.index('nodejs22.z')}: WL1005"])
     assert "did you mean nodejs22.x?" in findings[0]
     assert "difflib" in modules and _loaded(modules, NEVER) == []
@@ -142,3 +143,26 @@ def test_release_orders_and_equates_catalog_versions_as_packaging_does():
     for a, b in itertools.product(versions, repeat=2):
         assert (catalog.release(a) < catalog.release(b)) == (Version(a) < Version(b)), (a, b)
         assert (catalog.release(a) == catalog.release(b)) == (Version(a) == Version(b)), (a, b)
+
+
+def test_a_warm_cached_run_of_a_tree_imports_no_reader(tmp_path):
+    """Every file served from the result cache: the walk tells a Dockerfile, a Serverless script and CDK source by
+    their names (and the CDK's byte look), so no reader, parser or image rule is imported; the verdicts are the
+    cold run's, which did import them."""
+    tree = tmp_path / "tree"
+    sources = REPO / "fixtures" / "sources"
+    shutil.copytree(sources / "serverless" / "typescript", tree / "sls")
+    shutil.copytree(sources / "cdk" / "typescript", tree / "cdk")
+    shutil.copy(sources / "dockerfile" / "fail-WL1003-ecr-python3.8.dockerfile", tree / "Dockerfile")
+    shutil.copy(YAML_TEMPLATE, tree / "template.yaml")
+    (tree / "handler.py").write_text("def main(event, context):\n    return event\n", encoding="utf-8")
+    args = ["--cache-dir", str(tmp_path / "cache"), "--format", "json", str(tree)]
+    readers = ("yaml", "tree_sitter", "hcl2", "lambda_runtime_rules.images", "lambda_runtime_rules.loader",
+               *(f"lambda_runtime_rules.sources.{name}" for name in ("cdk", "dockerfile", "serverless_script")))
+    cold_code, cold, cold_modules = _check(*args, tmp_path=tmp_path)
+    warm_code, warm, warm_modules = _check(*args, tmp_path=tmp_path)
+    files = {finding["file"] for finding in json.loads("\n".join(cold))}
+    assert {str(tree / name) for name in ("Dockerfile", "template.yaml", "cdk/stack.ts", "sls/serverless.ts")} <= files
+    assert (warm_code, warm) == (cold_code, cold) and cold_code == 1
+    assert set(_loaded(cold_modules, readers)) >= {"yaml", "lambda_runtime_rules.sources.cdk"}
+    assert _loaded(warm_modules, readers) == []

@@ -336,23 +336,26 @@ def check_files(
     hits = 0
 
     def misses() -> Iterator[Task]:
-        """The files to scan, as the walk finds them; cache hits are taken on the way."""
+        """The files to scan, as the walk finds them; cache hits are taken on the way, a batch at a time."""
         nonlocal hits
-        for path in files:
-            index = len(results)
-            task = (path, tfvars if is_terraform(path) else (), False)
-            results.append(None)
+        for batch in _batches(files, cache is not None):
+            tasks = [(path, tfvars if is_terraform(path) else (), False) for path in batch]
+            found: list[FileResult | None] = [None] * len(tasks)
             if cache is not None:
-                key = cache.entry_key(path, task[1])
-                hit = cache.get(key, path) if key is not None else None
-                if hit is not None:
-                    results[index] = hit
+                wanted = [(cache.entry_key(task[0], task[1]), task[0]) for task in tasks]
+                readable = [(key, path) for key, path in wanted if key is not None]
+                served = iter(cache.get_many(readable))  # type: ignore[arg-type]  # None keys left out
+                found = [next(served) if key is not None else None for key, _ in wanted]
+            for place, task in enumerate(tasks):
+                index = len(results)
+                results.append(found[place])
+                if found[place] is not None:
                     hits += 1
                     continue
-                if key is not None:
-                    keys[index] = key
-            pending.append(index)
-            yield task
+                if cache is not None and wanted[place][0] is not None:
+                    keys[index] = wanted[place][0]  # type: ignore[assignment]
+                pending.append(index)
+                yield task
         if progress is not None:
             progress.total = progress.total or len(results)
 
@@ -383,6 +386,22 @@ def check_files(
             cache.flush()
         if progress is not None:
             progress.close()
+
+
+def _batches(paths: Iterable[Path], batched: bool) -> Iterator[list[Path]]:
+    """The paths in lists that grow from 16 to 512 (the cache looks a list up in one query), or one at a time
+    without a cache: the first files reach the workers while a long walk is still going on."""
+    if not batched:
+        yield from ([path] for path in paths)
+        return
+    size, batch = 16, []
+    for path in paths:
+        batch.append(path)
+        if len(batch) >= size:
+            yield batch
+            size, batch = min(size * 2, 512), []
+    if batch:
+        yield batch
 
 
 def _scan_one(

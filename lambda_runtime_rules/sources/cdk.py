@@ -31,6 +31,9 @@ from .. import files
 from ..loader import MAX_FILE_BYTES
 from ..model import FunctionSubject, LayerSubject, Value
 from .cdk_data import CdkData, data, runtime_constants
+from .names import CDK_SKIP_DIRS as SKIP_DIRS
+from .names import LANGUAGES, language_of, mentions_cdk_lambda, mentions_file
+from .names import is_cdk_source as is_source
 
 __all__ = [
     "LANGUAGES",
@@ -46,55 +49,7 @@ __all__ = [
 
 Subject = Union[FunctionSubject, LayerSubject]
 
-LANGUAGES = {
-    ".ts": "typescript",
-    ".mts": "typescript",
-    ".cts": "typescript",
-    ".js": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".py": "python",
-    ".java": "java",
-    ".cs": "csharp",
-    ".go": "go",
-}
-SKIP_DIRS = frozenset(
-    {"cdk.out", "node_modules", "obj", "target", "build", "dist", "vendor", ".gradle", "site-packages", "env"}
-)
-"""Build output and dependencies: generated or not the user's code (``.venv``/``venv`` are skipped by scan)."""
-
-_MODULE_MARKERS = (b"aws-lambda", b"aws_lambda", b"awslambda", b"services.lambda", b"AWS.Lambda")
 _MAX_DEPTH = 32
-
-
-def language_of(path: Union[str, Path]) -> str:
-    """The CDK language a file name says ('' when it is no source file we read)."""
-    name = str(path).lower()
-    dot = name.rfind(".")
-    if name.endswith(".d.ts"):
-        return ""
-    return LANGUAGES.get(name[dot:], "") if dot >= 0 else ""
-
-
-def is_source(path: Union[str, Path]) -> bool:
-    return bool(language_of(path))
-
-
-def mentions_cdk_lambda(data: bytes) -> bool:
-    """The cheap pre-filter: the file names the CDK (any language's spelling) and its Lambda module.
-
-    Most source files in an app are handlers and libraries; they are never parsed.
-    """
-    return (b"cdk" in data or b"CDK" in data) and any(marker in data for marker in _MODULE_MARKERS)
-
-
-def mentions_file(path: Union[str, Path]) -> bool:
-    """The pre-filter on a file on disk; a file that cannot be read is not ours to report (False)."""
-    try:
-        return mentions_cdk_lambda(files.read_bytes(path, MAX_FILE_BYTES))
-    except files.FileProblem:
-        return False
-
 
 def spelling(constant: str, language: str) -> str:
     """How a language writes aws-cdk-lib's Runtime constant (``PYTHON_3_8`` -> ``Runtime_PYTHON_3_8()`` in Go)."""

@@ -24,25 +24,11 @@ from typing import NamedTuple
 from ..files import FileProblem, read_text
 from ..images import parse, platform_architecture
 from ..model import FunctionSubject, Value
+from .names import is_dockerfile as is_dockerfile  # its own predicate, kept apart so a walk imports nothing here
 
 RESOURCE_TYPE = "Dockerfile"
 MAX_WORD = 4096
 """The longest expanded word kept; an image reference is far shorter (Docker allows 255 for a repository name)."""
-_OTHER_KINDS = (".yaml", ".yml", ".json", ".template", ".tf", ".tfvars", ".ts", ".js")
-
-
-def is_dockerfile(path: Path) -> bool:
-    """``Dockerfile``, ``Dockerfile.*``, ``*.dockerfile``, ``Containerfile`` (and ``Containerfile.*``), any case."""
-    name = path.name.lower()
-    if name.endswith(_OTHER_KINDS):  # Dockerfile.yaml, Dockerfile.json: read as what their suffix says
-        return False
-    return (
-        name in ("dockerfile", "containerfile")
-        or name.startswith(("dockerfile.", "containerfile."))
-        or (name.endswith(".dockerfile") and name != ".dockerfile")
-    )
-
-
 class Spot(NamedTuple):
     """Where one character was written: file ('' for the Dockerfile itself), 1-based line and column, and how it
     was reached ('' when written in the FROM itself, else e.g. 'from the default of ARG PY')."""

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 from .. import files
 from ..loader import MAX_FILE_BYTES, DictNode, ListNode, StrNode
 from ..model import FunctionSubject, LayerSubject
+from .names import CONFIG_NAMES, SCRIPT_SUFFIXES, is_config_script, is_script
 from .serverless import FILE_ATTRIBUTE, UNRESOLVED, is_serverless, subjects, tag
 
 Subject = Union[FunctionSubject, LayerSubject]
@@ -40,22 +40,10 @@ __all__ = [
     "read_text",
 ]
 
-SCRIPT_SUFFIXES = (".ts", ".cts", ".mts", ".js", ".cjs", ".mjs")
-CONFIG_NAMES = frozenset(f"serverless{suffix}" for suffix in SCRIPT_SUFFIXES)
 _TYPESCRIPT = (".ts", ".cts", ".mts")
 _MAX_DEPTH = 64  # nesting of expressions and chains of constants
 _MAX_MODULES = 64  # modules read for one configuration
 _RESOLVE_SUFFIXES = (".ts", ".js", ".mts", ".cts", ".mjs", ".cjs", ".json")
-
-
-def is_script(path: Path) -> bool:
-    """A JavaScript or TypeScript file (named on the command line: read as a Serverless configuration)."""
-    return path.name.lower().endswith(SCRIPT_SUFFIXES)
-
-
-def is_config_script(path: Path) -> bool:
-    """``serverless.ts``/``.js`` and friends: the script files a folder scan reads (any other .ts is code)."""
-    return path.name.lower() in CONFIG_NAMES
 
 
 def load(path: str, text: Optional[str] = None) -> tuple[str, list[Subject], list[str]]:
