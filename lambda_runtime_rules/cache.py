@@ -31,7 +31,7 @@ import time
 from collections.abc import Mapping, Sequence
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import files
 from .catalog import Catalog
@@ -118,21 +118,20 @@ class ResultCache:
     def path(self) -> Path:
         return self.folder / f"results-{FORMAT}.sqlite3"
 
-    def entry_key(self, path: Path, var_files: Sequence[str]) -> str | None:
+    def entry_key(self, path: Path, var_files: Sequence[str]) -> EntryKey | None:
         """The entry's key, from the file's content; None when the file cannot be read (it is not cached).
 
-        One hash over the run key, the path, the ``-var-file``s and the content (the content last, its length
-        first, so no two entries' inputs run together): a digest of the content and then one of the parts cost
-        a second hash per file of a warm run, whose whole work is hashing."""
+        The content is hashed once, and its digest with the run key, the path and the ``-var-file``s makes the key
+        (a second, tiny hash). ``put`` compares the digest with what the scan then read of the file, so a file
+        saved between the two is never stored under the content it no longer has."""
         try:
             content = files.read_bytes(path)
         except files.FileProblem:
             return None
+        digest = files.digest(content)
         hasher = self._hasher.copy()
-        head = "\0".join((str(path), repr(tuple(var_files)), str(len(content)), ""))
-        hasher.update(head.encode("utf-8", "surrogateescape"))
-        hasher.update(content)
-        return hasher.hexdigest()[:32]
+        hasher.update("\0".join((str(path), repr(tuple(var_files)), digest)).encode("utf-8", "surrogateescape"))
+        return EntryKey(hasher.hexdigest()[:32], digest, len(content))
 
     def _connection(self) -> Any:
         """The database, opened (and created) on first use; None when it cannot be (``problem`` says why)."""
@@ -198,7 +197,8 @@ class ResultCache:
             for start in range(0, len(keys), _QUERY_KEYS):
                 part = keys[start : start + _QUERY_KEYS]
                 marks = ",".join("?" * len(part))
-                query = f"SELECT key, used, data FROM entries WHERE key IN ({marks})"
+                # As bytes and a number whatever a foreign row holds: a TEXT of bad UTF-8 would fail the whole batch.
+                query = f"SELECT key, CAST(used AS INTEGER), CAST(data AS BLOB) FROM entries WHERE key IN ({marks})"
                 rows.update((key, (used, data)) for key, used, data in db.execute(query, part).fetchall())
         except Exception as exc:  # sqlite3.Error (a damaged page, a lock): misses, and no more writing this run
             self._cannot(str(exc))
@@ -218,13 +218,13 @@ class ResultCache:
             notes = entry["notes"]
             if not isinstance(notes, dict):
                 raise TypeError("notes")
-        except (ValueError, KeyError, TypeError, IndexError):  # no row, or a foreign one
+            # the file's own reads are not among them (``put``)
+            current = all(isinstance(state, str) and self._state_now(noted) == state for noted, state in notes.items())
+        except Exception:  # no row, or a foreign or damaged one (nested past the recursion limit, an odd note): a miss
+            current = False
+        if not current:
             self.misses += 1
             return None
-        for noted, state in notes.items():  # the file's own reads are not among them (``put``)
-            if not isinstance(state, str) or self._state_now(noted) != state:
-                self.misses += 1
-                return None
         self.hits += 1
         if not isinstance(used, int) or used < today:
             self._used.append(key)
@@ -238,15 +238,23 @@ class ResultCache:
             state = self._states[noted] = files.state_now(noted)
         return state
 
-    def put(self, key: str, result: FileResult, notes: Mapping[str, str]) -> None:
+    def put(self, key: EntryKey, result: FileResult, notes: Mapping[str, str]) -> None:
         """Store a result (written in batches, each one transaction); a result of an internal error is never
-        stored (the next run tries again)."""
+        stored (the next run tries again), nor one whose scan read other content of the file than its key was
+        made from (saved, or deleted, in between: the verdict is that of the content it read)."""
         if self.problem or "internal error, please report" in result.error:
             return
-        own = os.path.abspath(result.path)  # the file's own reads are its content, which is in the key
-        notes = {noted: state for noted, state in notes.items() if noted[:1] != "f" or noted.partition(":")[2] != own}
-        data = json.dumps({"notes": notes, "result": _entry(result)}, separators=(",", ":")).encode()
-        self._pending.append((key, _today(), data))
+        own = os.path.abspath(result.path)
+        kept: dict[str, str] = {}
+        for noted, state in notes.items():
+            what, _, where = noted.partition(":")
+            if what[:1] != "f" or where != own:
+                kept[noted] = state
+            elif state != _read_state(key, what[1:]):
+                return
+            # else the file's own read, of exactly the content in the key: nothing to check again
+        data = json.dumps({"notes": kept, "result": _entry(result)}, separators=(",", ":")).encode()
+        self._pending.append((key.key, _today(), data))
         if len(self._pending) >= _BATCH:
             self.flush()
 
@@ -301,6 +309,22 @@ class ResultCache:
             self._cannot(str(exc))
             return 0
         return max(removed, 0)
+
+
+class EntryKey(NamedTuple):
+    """An entry's key, and the digest and size of the content it was made from (``ResultCache.entry_key``)."""
+
+    key: str
+    digest: str
+    size: int
+
+
+def _read_state(key: EntryKey, limit: str) -> str | None:
+    """What a read of the file with this limit notes (``files.read_bytes``) when it reads the key's content."""
+    if not limit.isdecimal() or len(limit) > 12:
+        return None
+    cap = int(limit)
+    return key.digest if key.size <= cap else "!" + files.too_big(key.size, cap)
 
 
 _BATCH = 1000

@@ -17,6 +17,9 @@ from contextlib import contextmanager
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """No real template, Terraform file, config or catalog comes close; parsing cost grows with size."""
 
+_CHUNK = 64 * 1024
+"""Bytes asked for by each read after the first: under glibc's default mmap threshold (128 KiB)."""
+
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -56,21 +59,18 @@ def _read(path: str | os.PathLike[str], limit: int) -> bytes:
             raise FileProblem("cannot read: not a regular file (a pipe, socket or device)")
         if info.st_size > limit:
             raise FileProblem(too_big(info.st_size, limit))
-        # One read of the size fstat gave and one byte more: a regular file that returns less is at its end, so
-        # a file is read in one call with a buffer of its size (every file of a warm cached run is read to be
-        # hashed, and a 1 MiB buffer per read cost more than the read). A file that has more than fstat said
-        # (it grew, or /proc's files, which say 0) is read on to its end or the limit, as before.
-        wanted = min(info.st_size + 1, limit + 1)
-        chunk = os.read(descriptor, wanted)
+        # The first read asks for the size fstat gave and one byte more, so the buffer is the file's size: every
+        # file of a warm cached run is read to be hashed, and a 1 MiB buffer for each read (past malloc's mmap
+        # threshold: a map, page faults and an unmap every time) cost more than the read. Then on to the end, the
+        # empty read, in chunks that stay under that threshold: a short read is not always the end (a network or
+        # FUSE file system, a signal), and a file may hold more than fstat said (it grew, or /proc's, which say 0).
+        chunk = os.read(descriptor, min(info.st_size + 1, limit + 1))
         chunks = [chunk]
         remaining = limit + 1 - len(chunk)
-        if len(chunk) == wanted:
-            while remaining > 0:
-                chunk = os.read(descriptor, min(remaining, 1 << 20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                remaining -= len(chunk)
+        while chunk and remaining > 0:
+            chunk = os.read(descriptor, min(remaining, _CHUNK))
+            chunks.append(chunk)
+            remaining -= len(chunk)
     except OSError as exc:
         raise FileProblem(f"cannot read: {exc.strerror or exc}") from None
     finally:
@@ -189,7 +189,7 @@ def state_now(key: str) -> str:
         return _kind(path)
     if what == "d":
         return _names_state(path)
-    if what.startswith("f") and what[1:].isdigit():
+    if what.startswith("f") and what[1:].isdecimal() and len(what) <= 13:  # a limit this version writes
         try:
             return digest(_read(path, int(what[1:])))
         except FileProblem as exc:

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lambda_runtime_rules import cli, files
-from lambda_runtime_rules.cache import FORMAT, KEEP_DAYS, ResultCache
+from lambda_runtime_rules.cache import FORMAT, KEEP_DAYS, EntryKey, ResultCache
 from lambda_runtime_rules.catalog import default_catalog
 from lambda_runtime_rules.commands.check import check_files
 from lambda_runtime_rules.scan import FileResult, iter_files
@@ -296,8 +296,8 @@ def test_the_prune_removes_unused_entries_once_a_day(tmp_path: Path) -> None:
     now = time.time()
     cache = ResultCache(tmp_path, "k")
     result = FileResult("t.yaml", kind="cloudformation")
-    cache.put("old", result, {})
-    cache.put("fresh", result, {})
+    cache.put(EntryKey("old", "", 0), result, {})
+    cache.put(EntryKey("fresh", "", 0), result, {})
     cache.flush()
     with sqlite3.connect(_database(tmp_path)) as db:
         db.execute("UPDATE entries SET used = used - ? WHERE key = 'old'", (KEEP_DAYS + 1,))
@@ -449,7 +449,8 @@ def test_lookups_in_batches_keep_the_order_duplicates_and_misses(tmp_path: Path)
     """More keys than one statement binds (500), a key asked twice, and keys never stored."""
     cache = ResultCache(tmp_path, "run")
     for index in range(1203):
-        cache.put(f"k{index}", FileResult(f"f{index}.yaml", kind="cloudformation", error=f"e{index}"), {})
+        result = FileResult(f"f{index}.yaml", kind="cloudformation", error=f"e{index}")
+        cache.put(EntryKey(f"k{index}", "", 0), result, {})
     cache.flush()
     served = ResultCache(tmp_path, "run")
     asked = [f"k{index}" for index in range(1202, -1, -3)] + ["k7", "missing", "k7", "k1203"]
@@ -504,8 +505,8 @@ def _with(path: tuple[object, ...], value: object) -> dict[str, object]:
 )
 def test_every_foreign_shape_of_an_entry_is_a_miss(tmp_path: Path, entry: dict[str, object]) -> None:
     cache = ResultCache(tmp_path, "run")
-    cache.put("good", FileResult("t.yaml"), {})
-    cache.put("bad", FileResult("t.yaml"), {})
+    cache.put(EntryKey("good", "", 0), FileResult("t.yaml"), {})
+    cache.put(EntryKey("bad", "", 0), FileResult("t.yaml"), {})
     cache.flush()
     with sqlite3.connect(_database(tmp_path)) as db:
         db.execute("UPDATE entries SET data = ? WHERE key = 'good'", (json.dumps(_GOOD_ENTRY).encode(),))
@@ -526,9 +527,91 @@ def test_every_foreign_shape_of_an_entry_is_a_miss(tmp_path: Path, entry: dict[s
 def test_any_stored_json_is_served_or_a_miss_never_an_exception(tmp_path: Path, data: object) -> None:
     cache = ResultCache(tmp_path, "fuzz")
     with contextlib.closing(cache):
-        cache.put("k", FileResult("t.yaml"), {})
+        cache.put(EntryKey("k", "", 0), FileResult("t.yaml"), {})
         cache.flush()
         with sqlite3.connect(_database(tmp_path)) as db:
             db.execute("UPDATE entries SET data = ?", (json.dumps(data).encode(),))
         result = ResultCache(tmp_path, "fuzz").get("k", Path("t.yaml"))
         assert result is None or isinstance(result, FileResult)
+
+
+@pytest.mark.parametrize("change", ["edit", "delete"])
+def test_a_file_changed_between_its_key_and_its_scan_is_not_stored(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """Saved (or deleted) after its key was taken from one content and before the scan read another: the result is
+    that of the content read, so it must not be served for the first one when the file has it again."""
+    from lambda_runtime_rules.commands import check
+
+    template = project / "t.yaml"
+    template.write_text(_template(OLD), encoding="utf-8")
+    truth = _run(capsys, None, "t.yaml")
+    assert [f[0] for f in truth[1]] == ["EL1001"]
+    real = check._scan_one
+
+    def changed_meanwhile(path: Path, *args: object, **kwargs: object) -> FileResult:
+        if change == "edit":
+            Path(path).write_text(_template(NEW), encoding="utf-8")
+        else:
+            Path(path).unlink()
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(check, "_scan_one", changed_meanwhile)
+    _run(capsys, cache, "t.yaml")
+    monkeypatch.setattr(check, "_scan_one", real)
+    assert _entries(cache) == []
+    template.write_text(_template(OLD), encoding="utf-8")  # the first content again (an undo, a checkout)
+    assert _run(capsys, cache, "t.yaml")[:2] == truth[:2]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        json.dumps({"notes": {"f\u00b2:/x": "s"}, "result": _GOOD_ENTRY["result"]}).encode(),  # a digit, no decimal
+        json.dumps({"notes": {"f" + "9" * 5000 + ":/x": "s"}, "result": _GOOD_ENTRY["result"]}).encode(),
+        b"[" * 100_000 + b"]" * 100_000,  # past the recursion limit
+        b'{"notes":{},"result":' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    ],
+)
+def test_a_damaged_entry_is_a_miss_whatever_it_holds(tmp_path: Path, data: bytes) -> None:
+    cache = ResultCache(tmp_path, "run")
+    cache.put(EntryKey("k", "", 0), FileResult("t.yaml"), {})
+    cache.flush()
+    with sqlite3.connect(_database(tmp_path)) as db:
+        db.execute("UPDATE entries SET data = ?", (data,))
+    served = ResultCache(tmp_path, "run")
+    assert served.get_many([("k", Path("t.yaml"))]) == [None] and served.misses == 1
+    cache.close()
+
+
+def test_a_row_of_text_that_is_not_utf8_spoils_only_itself(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path, "run")
+    for index in range(20):
+        cache.put(EntryKey(f"k{index}", "", 0), FileResult(f"t{index}.yaml", kind="cloudformation"), {})
+    cache.close()
+    with sqlite3.connect(_database(tmp_path)) as db:
+        db.execute("UPDATE entries SET data = CAST(X'7B22FF22' AS TEXT), used = CAST(X'FF' AS TEXT) WHERE key = 'k3'")
+    served = ResultCache(tmp_path, "run")
+    results = served.get_many([(f"k{index}", Path(f"t{index}.yaml")) for index in range(20)])
+    assert [index for index, result in enumerate(results) if result is None] == [3]
+    assert not served.problem
+    served.close()
+
+
+@given(notes=st.dictionaries(
+    st.from_regex(r"\A[fkdq]?[0-9\u00b2\u0663]{0,20}:?.{0,12}\Z") | st.text(max_size=12),
+    st.text(max_size=8) | st.integers() | st.none(),
+    max_size=4,
+))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_noted_dependency_is_checked_or_a_miss_never_an_exception(tmp_path: Path, notes: dict) -> None:
+    cache = ResultCache(tmp_path, "notes")
+    with contextlib.closing(cache):
+        cache.put(EntryKey("k", "", 0), FileResult("t.yaml"), {})
+        cache.flush()
+        with sqlite3.connect(_database(tmp_path)) as db:
+            db.execute("UPDATE entries SET data = ?", (json.dumps({"notes": notes, "result": _GOOD_ENTRY["result"]}),))
+        result = ResultCache(tmp_path, "notes").get("k", Path("t.yaml"))
+        current = all(isinstance(state, str) and files.state_now(noted) == state for noted, state in notes.items())
+        assert isinstance(result, FileResult) == current

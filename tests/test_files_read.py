@@ -55,3 +55,14 @@ def test_a_proc_file_that_says_it_is_empty_is_read_whole() -> None:
         expected = handle.read()
     assert os.stat("/proc/self/cmdline").st_size == 0 and expected
     assert files.read_bytes("/proc/self/cmdline") == expected
+
+
+def test_short_reads_are_not_taken_for_the_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A network or FUSE file system (or a signal) may return less than asked before the end of a regular file."""
+    data = os.urandom(10 * 1024 + 7)
+    (tmp_path / "f").write_bytes(data)
+    real = os.read
+    monkeypatch.setattr(files.os, "read", lambda descriptor, size: real(descriptor, min(size, 4096)))
+    assert files.read_bytes(tmp_path / "f") == data
+    with pytest.raises(files.FileProblem, match="over the 9000 byte limit"):
+        files.read_bytes(tmp_path / "f", limit=9000)

@@ -51,7 +51,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from ..cache import ResultCache
+    from ..cache import EntryKey, ResultCache
 
 MAX_CHUNK = 256
 """Most files per pool task: enough to amortise the pool's traffic (a few tenths of a millisecond per task in the
@@ -331,7 +331,7 @@ def check_files(
         files = list(files)  # one process: nothing to overlap the walk with
     tfvars = tuple(var_files)
     results: list[FileResult | None] = []
-    keys: dict[int, str] = {}
+    keys: dict[int, EntryKey] = {}
     pending: list[int] = []  # places in ``results`` still to scan, in order
     hits = 0
 
@@ -343,8 +343,7 @@ def check_files(
             found: list[FileResult | None] = [None] * len(tasks)
             if cache is not None:
                 wanted = [(cache.entry_key(task[0], task[1]), task[0]) for task in tasks]
-                readable = [(key, path) for key, path in wanted if key is not None]
-                served = iter(cache.get_many(readable))  # type: ignore[arg-type]  # None keys left out
+                served = iter(cache.get_many([(key.key, path) for key, path in wanted if key is not None]))
                 found = [next(served) if key is not None else None for key, _ in wanted]
             for place, task in enumerate(tasks):
                 index = len(results)
@@ -353,7 +352,7 @@ def check_files(
                     hits += 1
                     continue
                 if cache is not None and wanted[place][0] is not None:
-                    keys[index] = wanted[place][0]  # type: ignore[assignment]
+                    keys[index] = wanted[place][0]  # type: ignore[assignment]  # not None, just tested
                 pending.append(index)
                 yield task
         if progress is not None:
