@@ -62,15 +62,18 @@ def _read(path: str | os.PathLike[str], limit: int) -> bytes:
         # The first read asks for the size fstat gave and one byte more, so the buffer is the file's size: every
         # file of a warm cached run is read to be hashed, and a 1 MiB buffer for each read (past malloc's mmap
         # threshold: a map, page faults and an unmap every time) cost more than the read. Then on to the end, the
-        # empty read, in chunks that stay under that threshold: a short read is not always the end (a network or
-        # FUSE file system, a signal), and a file may hold more than fstat said (it grew, or /proc's, which say 0).
+        # empty read (asked for with a one-byte buffer), in chunks that stay under that threshold: a short read is
+        # not always the end (a network or FUSE file system, a signal), and a file may hold more than fstat said
+        # (it grew, or /proc's, which say 0).
         chunk = os.read(descriptor, min(info.st_size + 1, limit + 1))
         chunks = [chunk]
         remaining = limit + 1 - len(chunk)
+        size = 1  # the usual next read finds the end: a one-byte buffer for it
         while chunk and remaining > 0:
-            chunk = os.read(descriptor, min(remaining, _CHUNK))
+            chunk = os.read(descriptor, min(remaining, size))
             chunks.append(chunk)
             remaining -= len(chunk)
+            size = _CHUNK
     except OSError as exc:
         raise FileProblem(f"cannot read: {exc.strerror or exc}") from None
     finally:
