@@ -87,9 +87,18 @@ def _entries(cache: Path) -> list[bytes]:
         return [row[0] for row in db.execute("SELECT data FROM entries ORDER BY key")]
 
 
-def _overwrite_entries(cache: Path, data: bytes) -> None:
+def _overwrite_entries(cache: Path, data: bytes | str) -> None:
     with sqlite3.connect(_database(cache)) as db:
         db.execute("UPDATE entries SET data = ?", (data,))
+
+
+def _stored_as(folder: Path, data: bytes | str) -> ResultCache:
+    """A cache folder whose one entry, ``k``, holds ``data`` as stored; a new cache (to close) that reads it."""
+    cache = ResultCache(folder, "run")
+    cache.put(EntryKey("k", "", 0), FileResult("t.yaml"), {})
+    cache.close()
+    _overwrite_entries(folder, data)
+    return ResultCache(folder, "run")
 
 
 def _warm_equals_cold(capsys: pytest.CaptureFixture[str], cache: Path, *paths: str) -> tuple:
@@ -525,13 +534,8 @@ def test_every_foreign_shape_of_an_entry_is_a_miss(tmp_path: Path, entry: dict[s
 ))
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_stored_json_is_served_or_a_miss_never_an_exception(tmp_path: Path, data: object) -> None:
-    cache = ResultCache(tmp_path, "fuzz")
-    with contextlib.closing(cache):
-        cache.put(EntryKey("k", "", 0), FileResult("t.yaml"), {})
-        cache.flush()
-        with sqlite3.connect(_database(tmp_path)) as db:
-            db.execute("UPDATE entries SET data = ?", (json.dumps(data).encode(),))
-        result = ResultCache(tmp_path, "fuzz").get("k", Path("t.yaml"))
+    with contextlib.closing(_stored_as(tmp_path, json.dumps(data).encode())) as cache:
+        result = cache.get("k", Path("t.yaml"))
         assert result is None or isinstance(result, FileResult)
 
 
@@ -575,14 +579,8 @@ def test_a_file_changed_between_its_key_and_its_scan_is_not_stored(
     ],
 )
 def test_a_damaged_entry_is_a_miss_whatever_it_holds(tmp_path: Path, data: bytes) -> None:
-    cache = ResultCache(tmp_path, "run")
-    cache.put(EntryKey("k", "", 0), FileResult("t.yaml"), {})
-    cache.flush()
-    with sqlite3.connect(_database(tmp_path)) as db:
-        db.execute("UPDATE entries SET data = ?", (data,))
-    served = ResultCache(tmp_path, "run")
-    assert served.get_many([("k", Path("t.yaml"))]) == [None] and served.misses == 1
-    cache.close()
+    with contextlib.closing(_stored_as(tmp_path, data)) as served:
+        assert served.get_many([("k", Path("t.yaml"))]) == [None] and served.misses == 1
 
 
 def test_a_row_of_text_that_is_not_utf8_spoils_only_itself(tmp_path: Path) -> None:
@@ -606,12 +604,8 @@ def test_a_row_of_text_that_is_not_utf8_spoils_only_itself(tmp_path: Path) -> No
 ))
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_noted_dependency_is_checked_or_a_miss_never_an_exception(tmp_path: Path, notes: dict) -> None:
-    cache = ResultCache(tmp_path, "notes")
-    with contextlib.closing(cache):
-        cache.put(EntryKey("k", "", 0), FileResult("t.yaml"), {})
-        cache.flush()
-        with sqlite3.connect(_database(tmp_path)) as db:
-            db.execute("UPDATE entries SET data = ?", (json.dumps({"notes": notes, "result": _GOOD_ENTRY["result"]}),))
-        result = ResultCache(tmp_path, "notes").get("k", Path("t.yaml"))
+    data = json.dumps({"notes": notes, "result": _GOOD_ENTRY["result"]})
+    with contextlib.closing(_stored_as(tmp_path, data)) as cache:
+        result = cache.get("k", Path("t.yaml"))
         current = all(isinstance(state, str) and files.state_now(noted) == state for noted, state in notes.items())
         assert isinstance(result, FileResult) == current

@@ -340,19 +340,19 @@ def check_files(
         nonlocal hits
         for batch in _batches(files, cache is not None):
             tasks = [(path, tfvars if is_terraform(path) else (), False) for path in batch]
-            found: list[FileResult | None] = [None] * len(tasks)
-            if cache is not None:
-                wanted = [(cache.entry_key(task[0], task[1]), task[0]) for task in tasks]
-                served = iter(cache.get_many([(key.key, path) for key, path in wanted if key is not None]))
-                found = [next(served) if key is not None else None for key, _ in wanted]
-            for place, task in enumerate(tasks):
+            entries = [None if cache is None else cache.entry_key(path, tf) for path, tf, _ in tasks]
+            served = iter(() if cache is None else cache.get_many(
+                [(entry.key, task[0]) for entry, task in zip(entries, tasks) if entry is not None]
+            ))
+            for entry, task in zip(entries, tasks):
                 index = len(results)
-                results.append(found[place])
-                if found[place] is not None:
+                hit = None if entry is None else next(served)
+                results.append(hit)
+                if hit is not None:
                     hits += 1
                     continue
-                if cache is not None and wanted[place][0] is not None:
-                    keys[index] = wanted[place][0]  # type: ignore[assignment]  # not None, just tested
+                if entry is not None:
+                    keys[index] = entry
                 pending.append(index)
                 yield task
         if progress is not None:
